@@ -1,0 +1,32 @@
+"""Domain errors, in one place. The HTTP layer maps them to status codes through one table
+(`jobsearch.api`), the CLI to a message and exit code, the operator to kopf errors."""
+
+from __future__ import annotations
+
+
+class JobSearchError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class BadQueryError(JobSearchError):
+    """The query text or its parameters are unusable (empty, too long, k out of range)."""
+
+
+class UnknownMemberError(JobSearchError):
+    """A member id that the member store does not know."""
+
+
+class InvalidPostingError(JobSearchError):
+    """A posting row fails the schema."""
+
+
+class IndexNotFoundError(JobSearchError):
+    """No shard set where one was expected (run `jobsearch index build`)."""
+
+
+class CorruptShardSetError(JobSearchError):
+    """A shard set fails verification (manifest, checksums, row counts, recall)."""
+
+
+class ModelNotFoundError(JobSearchError):
+    """An exported model is missing (run `jobsearch models export`)."""

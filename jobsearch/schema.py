@@ -1,0 +1,198 @@
+"""The data contracts every stage shares: postings, parsed queries, filters, results.
+
+`ParsedQuery.model_dump()` is the JSON contract of `jobsearch parse --json`; `Posting` is the
+schema of a corpus row (generated or user-supplied). Enumerations live here so that the
+parser, the index's filter columns and the page agree on spelling and order.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# Order matters: the index stores these as small integer codes (position in the tuple).
+WORKPLACES: tuple[str, ...] = ("onsite", "hybrid", "remote")
+SENIORITIES: tuple[str, ...] = (
+    "intern",
+    "entry",
+    "mid",
+    "senior",
+    "lead",
+    "manager",
+    "director",
+    "executive",
+)
+EMPLOYMENT_TYPES: tuple[str, ...] = ("full_time", "part_time", "contract", "temporary", "internship")
+COMPANY_TYPES: tuple[str, ...] = ("direct", "staffing")
+PAY_PERIODS: tuple[str, ...] = ("year", "month", "hour")
+
+Workplace = Literal["onsite", "hybrid", "remote"]
+Seniority = Literal["intern", "entry", "mid", "senior", "lead", "manager", "director", "executive"]
+EmploymentType = Literal["full_time", "part_time", "contract", "temporary", "internship"]
+CompanyType = Literal["direct", "staffing"]
+PayPeriod = Literal["year", "month", "hour"]
+
+# Hours and months per year used to compare pay across periods (documented in the README).
+HOURS_PER_YEAR = 2080
+MONTHS_PER_YEAR = 12
+
+
+class Salary(BaseModel):
+    """A posted pay range in the posting's own currency and period."""
+
+    model_config = ConfigDict(extra="forbid")
+    min: float = Field(gt=0)
+    max: float = Field(gt=0)
+    currency: str = Field(min_length=3, max_length=3, description="ISO 4217 code, e.g. USD")
+    period: PayPeriod
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Salary:
+        if self.max < self.min:
+            raise ValueError(f"salary max {self.max} is below min {self.min}")
+        return self
+
+
+class Company(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    type: CompanyType = "direct"
+    industry_naics: str | None = None
+
+
+class Posting(BaseModel):
+    """One job posting: the row schema of a corpus (JSONL or Parquet)."""
+
+    model_config = ConfigDict(extra="forbid")
+    job_id: str = Field(min_length=1, max_length=128)
+    title: str = Field(min_length=1, max_length=300)
+    description: str = Field(min_length=1, max_length=20000)
+    company: Company
+    location_ids: list[str] = Field(min_length=1, description="GeoNames IDs of the job's places")
+    workplace: Workplace
+    remote_share: float = Field(ge=0.0, le=1.0, description="share of working time remote")
+    salary: Salary | None = None
+    posted_at: datetime
+    seniority: Seniority
+    employment_type: EmploymentType
+    occupation_code: str | None = Field(default=None, description="O*NET-SOC code, e.g. 15-1252.00")
+    skills: list[str] = Field(default_factory=list)
+
+    @field_validator("location_ids")
+    @classmethod
+    def _numeric_ids(cls, v: list[str]) -> list[str]:
+        for loc in v:
+            if not loc.isdigit():
+                raise ValueError(f"location id {loc!r} is not a GeoNames ID (digits)")
+        return v
+
+    @model_validator(mode="after")
+    def _workplace_share(self) -> Posting:
+        if self.workplace == "onsite" and self.remote_share > 0:
+            raise ValueError("an onsite posting must have remote_share 0")
+        if self.workplace == "remote" and self.remote_share < 1:
+            raise ValueError("a remote posting must have remote_share 1")
+        return self
+
+
+class SalaryFloor(BaseModel):
+    """A pay constraint: an amount, or a statistic (`relative`) resolved at search time."""
+
+    model_config = ConfigDict(extra="forbid")
+    amount: float | None = None
+    currency: str | None = None
+    period: PayPeriod | None = None
+    relative: Literal["median", "p75", "p90"] | None = None
+
+
+class Filters(BaseModel):
+    """Strict constraints. Empty list / None means "no constraint"."""
+
+    model_config = ConfigDict(extra="forbid")
+    location_ids: list[str] = Field(default_factory=list)
+    country_codes: list[str] = Field(default_factory=list)
+    workplace: list[Workplace] = Field(default_factory=list)
+    min_remote_share: float | None = None
+    min_salary: SalaryFloor | None = None
+    posted_within_days: int | None = None
+    exclude_company_types: list[CompanyType] = Field(default_factory=list)
+    company_ids: list[str] = Field(default_factory=list)
+    exclude_company_ids: list[str] = Field(default_factory=list)
+    seniority: list[Seniority] = Field(default_factory=list)
+    employment_type: list[EmploymentType] = Field(default_factory=list)
+
+
+class Suggestion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str = Field(description="e.g. 'ambiguous_place', 'refine'")
+    text: str
+    options: list[dict[str, str]] = Field(default_factory=list)
+
+
+class ParsedQuery(BaseModel):
+    """What the query engine understood; the contract of `jobsearch parse --json`."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    semantic_text: str
+    filters: Filters = Field(default_factory=Filters)
+    unresolved: list[str] = Field(default_factory=list)
+    suggestions: list[Suggestion] = Field(default_factory=list)
+    # Extras beyond the contract: what each filter came from, for chips and "why".
+    constraints: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="one entry per understood constraint: {'filter', 'label', 'span'}",
+    )
+    member_id: str | None = None
+
+
+class SearchResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    job_id: str
+    title: str
+    company: Company
+    location_ids: list[str]
+    location: str = Field(description="display name of the first place")
+    workplace: Workplace
+    remote_share: float
+    salary: Salary | None
+    posted_at: datetime
+    seniority: Seniority
+    employment_type: EmploymentType
+    score: float
+    why: list[str] = Field(default_factory=list)
+
+
+class SearchResponse(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    query: ParsedQuery
+    results: list[SearchResult]
+    total_matching: int = Field(description="postings that pass every strict filter")
+    empty_reason: str | None = None
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+
+class MemberPreferences(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    workplace: list[Workplace] = Field(default_factory=list)
+    min_salary: SalaryFloor | None = None
+    location_ids: list[str] = Field(default_factory=list)
+
+
+class Member(BaseModel):
+    """A demo member: profile, preferences and connections, for personalised queries
+    ("where I have a connection", "near me")."""
+
+    model_config = ConfigDict(extra="forbid")
+    member_id: str = Field(min_length=1)
+    name: str
+    headline: str
+    occupation_code: str | None = None
+    skills: list[str] = Field(default_factory=list)
+    seniority: Seniority | None = None
+    location_id: str | None = None
+    preferences: MemberPreferences = Field(default_factory=MemberPreferences)
+    connection_company_ids: list[str] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""jobsearch.models (folder `models/`, mapped under the import root)."""

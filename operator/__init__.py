@@ -1,0 +1,1 @@
+"""jobsearch.operator (folder `operator/`, mapped under the import root)."""

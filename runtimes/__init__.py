@@ -1,0 +1,1 @@
+"""jobsearch.runtimes (folder `runtimes/`, mapped under the import root)."""
