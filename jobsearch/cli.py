@@ -44,3 +44,11 @@ def _mount() -> None:
 def main() -> None:
     _mount()
     app()
+
+
+@app.command()
+def version() -> None:
+    """Print the jobsearch version."""
+    from jobsearch import __version__
+
+    typer.echo(__version__)
