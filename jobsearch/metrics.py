@@ -46,3 +46,15 @@ FILTER_SELECTIVITY = Histogram(
     buckets=(0.0001, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0),
 )
 MODEL_INFO = Info("jobsearch_model", "Versions of the models this process serves.")
+OPERATOR_RECONCILES = Counter(
+    "jobsearch_operator_reconciles_total",
+    "JobIndex reconciles by step (build, verify, promote, gc) and outcome "
+    "(success, temporary_error, permanent_error).",
+    ["step", "outcome"],
+)
+INDEX_BUILD_DURATION = Histogram(
+    "jobsearch_index_build_duration_seconds",
+    "Wall time of one shard-set build (`jobsearch index build`), by outcome (success, failure).",
+    ["outcome"],
+    buckets=(1, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200),
+)
