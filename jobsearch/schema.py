@@ -24,7 +24,13 @@ SENIORITIES: tuple[str, ...] = (
     "director",
     "executive",
 )
-EMPLOYMENT_TYPES: tuple[str, ...] = ("full_time", "part_time", "contract", "temporary", "internship")
+EMPLOYMENT_TYPES: tuple[str, ...] = (
+    "full_time",
+    "part_time",
+    "contract",
+    "temporary",
+    "internship",
+)
 COMPANY_TYPES: tuple[str, ...] = ("direct", "staffing")
 PAY_PERIODS: tuple[str, ...] = ("year", "month", "hour")
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -31,14 +32,18 @@ class Encoder(Protocol):
 
 @runtime_checkable
 class Retriever(Protocol):
-    def search(self, vectors: np.ndarray, filters: Filters, k: int) -> list["Hits"]:
-        """Exact filtered top-k per query vector."""
+    def search(
+        self, vectors: np.ndarray, filters: Filters, k: int, *, now: datetime | None = None
+    ) -> list[Hits]:
+        """Exact filtered top-k per query vector; time filters are evaluated at `now`."""
         ...
 
 
 @runtime_checkable
 class Ranker(Protocol):
-    def rank(self, query: ParsedQuery, job_ids: Sequence[str], retrieval_scores: np.ndarray) -> np.ndarray:
+    def rank(
+        self, query: ParsedQuery, job_ids: Sequence[str], retrieval_scores: np.ndarray
+    ) -> np.ndarray:
         """Return one score per candidate (higher is better)."""
         ...
 

@@ -70,14 +70,20 @@ def row_to_posting(r: dict[str, object]) -> Posting:
     salary = None
     if r.get("salary_min") is not None:
         salary = Salary(
-            min=r["salary_min"], max=r["salary_max"], currency=r["salary_currency"], period=r["salary_period"]
+            min=r["salary_min"],
+            max=r["salary_max"],
+            currency=r["salary_currency"],
+            period=r["salary_period"],
         )
     return Posting(
         job_id=r["job_id"],
         title=r["title"],
         description=r["description"],
         company=Company(
-            id=r["company_id"], name=r["company_name"], type=r["company_type"], industry_naics=r.get("industry_naics")
+            id=r["company_id"],
+            name=r["company_name"],
+            type=r["company_type"],
+            industry_naics=r.get("industry_naics"),
         ),
         location_ids=r["location_ids"],
         workplace=r["workplace"],
@@ -110,5 +116,7 @@ def read_postings(corpus_dir: Path) -> pa.Table:
     if not path.exists():
         from jobsearch.errors import JobSearchError
 
-        raise JobSearchError(f"no corpus at {corpus_dir} (expected {POSTINGS_FILE}); run `jobsearch corpus generate`")
+        raise JobSearchError(
+            f"no corpus at {corpus_dir} (expected {POSTINGS_FILE}); run `jobsearch corpus generate`"
+        )
     return pq.read_table(path, schema=POSTINGS_SCHEMA)

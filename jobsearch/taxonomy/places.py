@@ -51,7 +51,11 @@ class Gazetteer:
         if c is None:
             return city_id
         country = self.countries.get(c.country_code)
-        region = c.admin1_code if c.country_code == "US" else (country.name if country else c.country_code)
+        region = (
+            c.admin1_code
+            if c.country_code == "US"
+            else (country.name if country else c.country_code)
+        )
         return f"{c.name}, {region}"
 
     def within_km(self, center: City, radius_km: float) -> list[City]:
@@ -60,7 +64,10 @@ class Gazetteer:
 
 def haversine_km(a: City, b: City) -> float:
     la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 

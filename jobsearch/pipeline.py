@@ -1,0 +1,334 @@
+"""The search pipeline: query engine -> encoder -> exact filtered retrieval -> ranker.
+
+One code path for both deployments: `open_pipeline()` wires in-process stages for
+`jobsearch serve`; the KServe transformer builds the same `SearchPipeline` with remote
+stages. Stages are Protocols (jobsearch.stages); this module knows none of their insides.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from jobsearch.errors import BadQueryError
+from jobsearch.explain import explain_match
+from jobsearch.metrics import CACHE_EVENTS, FILTER_SELECTIVITY, STAGE_LATENCY
+from jobsearch.refine import describe_filter, drop_constraints, filters_without
+from jobsearch.schema import Filters, Member, ParsedQuery, SalaryFloor, SearchResponse, SearchResult
+from jobsearch.stages import Encoder, QueryEngine, Ranker, Retriever
+from jobsearch.taxonomy.currency import from_annual_usd
+
+MAX_K = 100
+MAX_QUERY_CHARS = 1000
+# Retrieve more than asked when a ranker re-orders, so it has candidates to promote.
+RANK_DEPTH = 100
+CACHE_TTL_S = 60.0
+
+
+class PayStatistics(Protocol):
+    def annual_usd(
+        self,
+        stat: str,
+        *,
+        occupation_code: str | None,
+        location_ids: list[str],
+        country_codes: list[str],
+    ) -> float | None: ...
+
+
+class IndexInfo(Protocol):
+    """What the pipeline needs from a retriever beyond `search`: display records, counts."""
+
+    def records(self, job_ids: Sequence[str]) -> list[dict[str, Any]]: ...
+
+    def count(self, filters: Filters, *, now: datetime | None = None) -> int: ...
+
+
+class SearchPipeline:
+    def __init__(
+        self,
+        engine: QueryEngine,
+        encoder: Encoder,
+        retriever: Retriever,
+        ranker: Ranker | None = None,
+        *,
+        paystats: PayStatistics | None = None,
+        members: Mapping[str, Member] | None = None,
+        display_name: Any = None,
+        cache_size: int = 2048,
+    ) -> None:
+        self.engine = engine
+        self.encoder = encoder
+        self.retriever = retriever
+        self.ranker = ranker
+        self.paystats = paystats
+        self.members: Mapping[str, Member] = members or {}
+        self._display_name = display_name
+        self._cache: OrderedDict[tuple[Any, ...], tuple[float, SearchResponse]] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    # -- public API -------------------------------------------------------------------
+
+    def parse(self, text: str, *, member_id: str | None = None) -> ParsedQuery:
+        _check_text(text)
+        with _timed("parse"):
+            return self.engine.parse(text, member_id)
+
+    def search(
+        self,
+        text: str,
+        *,
+        member_id: str | None = None,
+        k: int = 20,
+        remove: Sequence[str] = (),
+        now: datetime | None = None,
+    ) -> SearchResponse:
+        _check_text(text)
+        if not isinstance(k, int) or not 1 <= k <= MAX_K:
+            raise BadQueryError(f"k must be an integer in 1..{MAX_K}, got {k!r}")
+        cache_name = "personalised" if member_id else "anonymous"
+        key = (
+            " ".join(text.lower().split()),
+            member_id,
+            k,
+            tuple(sorted(remove)),
+            self._index_version(),
+        )
+        use_cache = now is None
+        if use_cache and (hit := self._cache_get(key)) is not None:
+            CACHE_EVENTS.labels(cache=cache_name, result="hit").inc()
+            return hit
+        if use_cache:
+            CACHE_EVENTS.labels(cache=cache_name, result="miss").inc()
+        response = self._search(
+            text, member_id=member_id, k=k, remove=remove, now=now or datetime.now(UTC)
+        )
+        if use_cache:
+            self._cache_put(key, response)
+        return response
+
+    def health(self) -> dict[str, Any]:
+        info: dict[str, Any] = {"encoder": getattr(self.encoder, "model_id", None)}
+        for attr in ("version", "rows", "model_id"):
+            info[f"index_{attr}"] = getattr(self.retriever, attr, None)
+        info["ranker"] = getattr(self.ranker, "model_id", None) if self.ranker else None
+        info["members"] = len(self.members)
+        return info
+
+    # -- the request path -----------------------------------------------------------
+
+    def _search(
+        self, text: str, *, member_id: str | None, k: int, remove: Sequence[str], now: datetime
+    ) -> SearchResponse:
+        t0 = time.perf_counter()
+        timings: dict[str, float] = {}
+        with _timed("parse", timings):
+            parsed = self.engine.parse(text, member_id)
+        parsed = drop_constraints(parsed, remove)
+        query_filters = self._resolve_pay(parsed)
+        parsed = parsed.model_copy(update={"filters": query_filters})
+        retrieval_filters = _for_retrieval(query_filters)
+
+        with _timed("encode", timings):
+            vector = self.encoder.encode([parsed.semantic_text or text])
+        depth = max(k, RANK_DEPTH) if self.ranker else k
+        with _timed("retrieve", timings):
+            hits = self.retriever.search(
+                np.asarray(vector, dtype=np.float32), retrieval_filters, depth, now=now
+            )[0]
+        rows = _rows(self.retriever)
+        if rows:
+            FILTER_SELECTIVITY.observe(hits.n_matching / rows)
+        records = _index(self.retriever).records(hits.job_ids) if len(hits) else []
+        scores = np.asarray(hits.scores, dtype=np.float32)
+        with _timed("rank", timings):
+            if self.ranker is not None and records:
+                scores = np.asarray(
+                    self.ranker.rank(parsed, hits.job_ids, scores), dtype=np.float32
+                )
+            order = np.argsort(-scores, kind="stable")[:k]
+        results = [self._result(records[i], float(scores[i]), parsed, now) for i in order]
+        empty_reason = None if results else self._empty_reason(retrieval_filters, parsed, now)
+        timings["total"] = (time.perf_counter() - t0) * 1000
+        STAGE_LATENCY.labels(stage="total").observe(timings["total"] / 1000)
+        return SearchResponse(
+            query=parsed,
+            results=results,
+            total_matching=hits.n_matching,
+            empty_reason=empty_reason,
+            timings_ms={name: round(ms, 3) for name, ms in timings.items()},
+        )
+
+    def _resolve_pay(self, parsed: ParsedQuery) -> Filters:
+        """Turn {"relative": "median"} into an amount from pay statistics of role and place."""
+        floor = parsed.filters.min_salary
+        if floor is None or floor.relative is None or floor.amount is not None:
+            return parsed.filters
+        if self.paystats is None:
+            raise BadQueryError(
+                f"'{floor.relative} pay' needs pay statistics, which this index lacks"
+            )
+        from jobsearch.taxonomy.occupations import match_occupation
+
+        occupation = match_occupation(parsed.semantic_text) if parsed.semantic_text else None
+        f = parsed.filters
+        usd = self.paystats.annual_usd(
+            floor.relative,
+            occupation_code=occupation.code if occupation else None,
+            location_ids=list(f.location_ids),
+            country_codes=list(f.country_codes),
+        )
+        if usd is None:
+            raise BadQueryError(
+                f"no pay statistics to resolve '{floor.relative} pay' for this role and place"
+            )
+        currency = floor.currency or "USD"
+        amount = round(from_annual_usd(usd, currency, "year"), -2)
+        resolved = SalaryFloor(
+            amount=amount, currency=currency, period="year", relative=floor.relative
+        )
+        return f.model_copy(update={"min_salary": resolved})
+
+    def _result(
+        self, rec: Mapping[str, Any], score: float, parsed: ParsedQuery, now: datetime
+    ) -> SearchResult:
+        from jobsearch.corpus.table import row_to_posting
+
+        p = row_to_posting(dict(rec))
+        location = (
+            self._display_name(p.location_ids[0]) if self._display_name else p.location_ids[0]
+        )
+        return SearchResult(
+            job_id=p.job_id,
+            title=p.title,
+            company=p.company,
+            location_ids=p.location_ids,
+            location=location,
+            workplace=p.workplace,
+            remote_share=p.remote_share,
+            salary=p.salary,
+            posted_at=p.posted_at,
+            seniority=p.seniority,
+            employment_type=p.employment_type,
+            score=round(score, 6),
+            why=explain_match(p, parsed, score=score, now=now, place_name=location),
+        )
+
+    def _empty_reason(self, filters: Filters, parsed: ParsedQuery, now: datetime) -> str:
+        """Name the constraint that emptied the results: the one whose removal brings most back."""
+        index = _index(self.retriever)
+        best: tuple[int, str] | None = None
+        for name in sorted(_active(filters)):
+            count = index.count(filters_without(filters, name), now=now)
+            if count and (best is None or count > best[0]):
+                best = (count, name)
+        if best is None:
+            return "No postings match these constraints, even with any one of them removed."
+        count, name = best
+        return (
+            f"No postings match every constraint; the filter '{describe_filter(parsed, name)}' "
+            f"rules out the rest (without it: {count} matching postings)."
+        )
+
+    # -- cache ----------------------------------------------------------------------
+
+    def _cache_get(self, key: tuple[Any, ...]) -> SearchResponse | None:
+        with self._lock:
+            entry = self._cache.get(key)
+            if entry is None or time.monotonic() - entry[0] > CACHE_TTL_S:
+                return None
+            self._cache.move_to_end(key)
+            return entry[1]
+
+    def _cache_put(self, key: tuple[Any, ...], response: SearchResponse) -> None:
+        with self._lock:
+            self._cache[key] = (time.monotonic(), response)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+    def _index_version(self) -> Any:
+        return getattr(self.retriever, "version", None)
+
+
+def _check_text(text: str) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise BadQueryError("query text is empty")
+    if len(text) > MAX_QUERY_CHARS:
+        raise BadQueryError(f"query text is {len(text)} characters; the limit is {MAX_QUERY_CHARS}")
+
+
+def _for_retrieval(filters: Filters) -> Filters:
+    """The index takes amounts only; the relative label stays in the response for display."""
+    floor = filters.min_salary
+    if floor is None or floor.relative is None:
+        return filters
+    return filters.model_copy(update={"min_salary": floor.model_copy(update={"relative": None})})
+
+
+def _active(filters: Filters) -> set[str]:
+    return {name for name, value in filters if value not in (None, [], ())}
+
+
+def _index(retriever: Retriever) -> IndexInfo:
+    return retriever  # type: ignore[return-value]  # FlatIndex and remote retrievers both expose it
+
+
+def _rows(retriever: Retriever) -> int:
+    return int(getattr(retriever, "rows", 0) or 0)
+
+
+@contextmanager
+def _timed(stage: str, into: dict[str, float] | None = None) -> Iterator[None]:
+    t = time.perf_counter()
+    try:
+        yield
+    finally:
+        dt = time.perf_counter() - t
+        STAGE_LATENCY.labels(stage=stage).observe(dt)
+        if into is not None:
+            into[stage] = dt * 1000
+
+
+def open_pipeline(index_dir: Path | None = None, corpus_dir: Path | None = None) -> SearchPipeline:
+    """The embedded pipeline over the data home (or the given index and corpus)."""
+    from jobsearch import home
+    from jobsearch.corpus.members import load_members
+    from jobsearch.encode.default import default_encoder
+    from jobsearch.index import FlatIndex
+    from jobsearch.paystats import PayStats
+    from jobsearch.query.engine import RuleQueryEngine
+    from jobsearch.schema import Company
+    from jobsearch.taxonomy.places import gazetteer
+
+    index = FlatIndex.open(index_dir or home.default_index_dir())
+    corpus = corpus_dir or home.default_corpus_dir()
+    members = load_members(corpus) if (corpus / "members.jsonl").exists() else {}
+    table = index.records_table()
+    companies = {
+        cid: Company(id=cid, name=name, type=ctype)
+        for cid, name, ctype in zip(
+            table.column("company_id").to_pylist(),
+            table.column("company_name").to_pylist(),
+            table.column("company_type").to_pylist(),
+            strict=True,
+        )
+    }
+    engine = RuleQueryEngine(companies=list(companies.values()), members=members)
+    return SearchPipeline(
+        engine,
+        default_encoder(),
+        index,
+        None,
+        paystats=PayStats.from_table(table),
+        members=members,
+        display_name=gazetteer().display_name,
+    )
