@@ -5,6 +5,7 @@ command imports its heavy dependencies inside the function so `--help` stays ins
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import typer
 
@@ -21,6 +22,12 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+def _fail(exc: Exception) -> typer.Exit:
+    """A domain error becomes one line on stderr and exit code 2, never a traceback."""
+    typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=2)
+
 
 # (module, attribute, group name): typer sub-apps mounted as `jobsearch <name> ...`.
 SUB_APPS: list[tuple[str, str, str]] = [
@@ -52,3 +59,135 @@ def version() -> None:
     from jobsearch import __version__
 
     typer.echo(__version__)
+
+
+IndexOpt = typer.Option(None, "--index", help="Index root (default: <data home>/index).")
+CorpusOpt = typer.Option(None, "--corpus", help="Corpus folder (default: <data home>/corpus).")
+MemberOpt = typer.Option(None, "--member", help="Demo member id for personalised queries, e.g. m001.")
+
+
+@app.command()
+def parse(
+    text: str = typer.Argument(..., help="The query, in plain language."),
+    member: str | None = MemberOpt,
+    corpus: Path | None = CorpusOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print the parsed query as JSON (the contract)."),
+) -> None:
+    """Show what the query engine understands: semantic text and strict filters.
+
+    Example: jobsearch parse "software engineer jobs in Silicon Valley or Seattle, mostly
+    remote, not from staffing agencies, posted recently, above median pay" --json
+    """
+    import json
+
+    from jobsearch.errors import JobSearchError
+
+    try:
+        engine = _engine(corpus)
+        parsed = engine.parse(text, member)
+    except JobSearchError as exc:
+        raise _fail(exc) from exc
+    out = parsed.model_dump(mode="json")
+    if as_json:
+        typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"semantic text: {parsed.semantic_text!r}")
+    for c in parsed.constraints:
+        typer.echo(f"  {c.get('filter')}: {c.get('label')}")
+    for u in parsed.unresolved:
+        typer.echo(f"  unresolved: {u}")
+    for sug in parsed.suggestions:
+        typer.echo(f"  suggestion: {sug.text}")
+
+
+@app.command()
+def search(
+    text: str = typer.Argument(..., help="The query, in plain language."),
+    index: Path | None = IndexOpt,
+    corpus: Path | None = CorpusOpt,
+    member: str | None = MemberOpt,
+    k: int = typer.Option(20, "--k", min=1, max=100, help="How many results (1-100)."),
+    as_json: bool = typer.Option(False, "--json", help="Print {query, results} as JSON."),
+) -> None:
+    """Search the index: strict filters from the text, ranked by meaning.
+
+    Example: jobsearch search "data engineer jobs in Berlin paying at least 70k euros,
+    posted this week" --k 5
+    """
+    from jobsearch.errors import JobSearchError
+    from jobsearch.explain import format_salary
+    from jobsearch.pipeline import open_pipeline
+
+    try:
+        pipeline = open_pipeline(index, corpus)
+        response = pipeline.search(text, member_id=member, k=k)
+    except JobSearchError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        typer.echo(response.model_dump_json(indent=2))
+        return
+    typer.echo(f"{response.total_matching} postings pass every filter; showing {len(response.results)}")
+    for r in response.results:
+        pay = format_salary(r.salary) if r.salary else "pay not stated"
+        typer.echo(f"{r.score:6.3f}  {r.title} — {r.company.name} — {r.location} ({r.workplace}) — {pay}")
+    if response.empty_reason:
+        typer.echo(response.empty_reason)
+
+
+@app.command()
+def serve(
+    index: Path | None = IndexOpt,
+    corpus: Path | None = CorpusOpt,
+    host: str = typer.Option("127.0.0.1", help="Address to bind (loopback by default)."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Serve the search API and the web page (http://HOST:PORT/, API docs at /docs)."""
+    from jobsearch.errors import JobSearchError
+    from jobsearch.serve import ServeSettings, run_server
+
+    try:
+        run_server(ServeSettings(host=host, port=port, index_dir=index, corpus_dir=corpus))
+    except JobSearchError as exc:
+        raise _fail(exc) from exc
+
+
+@app.command()
+def demo(
+    jobs: int = typer.Option(20000, help="Postings to generate for the demo corpus."),
+    seed: int = typer.Option(7, help="Random seed of the generated corpus."),
+    port: int = typer.Option(8000, help="Port to serve on (127.0.0.1)."),
+    rebuild: bool = typer.Option(False, help="Regenerate the corpus and rebuild the index."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Prepare everything, then exit."),
+) -> None:
+    """Generate a demo corpus, build the index and serve it on 127.0.0.1.
+
+    Everything goes to the data home (JOBSEARCH_HOME); a second run reuses it.
+    """
+    from jobsearch import home
+    from jobsearch.corpus.generate import generate_corpus
+    from jobsearch.encode.default import default_encoder
+    from jobsearch.index.build import build_index
+
+    corpus, index = home.default_corpus_dir(), home.default_index_dir()
+    typer.echo(f"data home: {home.data_home()}")
+    if rebuild or not (corpus / "postings.parquet").exists():
+        typer.echo(f"generating {jobs} postings (seed {seed}) into {corpus}")
+        generate_corpus(corpus, n_jobs=jobs, seed=seed)
+    if rebuild or not (index / "ACTIVE").exists():
+        typer.echo(f"building the index into {index}")
+        build_index(corpus, index, default_encoder())
+    if no_serve:
+        typer.echo("ready: run `jobsearch serve`")
+        return
+    serve(index=None, corpus=None, host="127.0.0.1", port=port)
+
+
+def _engine(corpus: Path | None):  # noqa: ANN202 - RuleQueryEngine, imported lazily
+    from jobsearch import home
+    from jobsearch.corpus.members import load_companies, load_members
+    from jobsearch.query.engine import RuleQueryEngine
+
+    corpus = corpus or home.default_corpus_dir()
+    if not (corpus / "postings.parquet").exists():
+        return RuleQueryEngine()
+    return RuleQueryEngine(companies=load_companies(corpus), members=load_members(corpus))
