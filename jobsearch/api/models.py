@@ -1,0 +1,102 @@
+"""Request and response bodies of the HTTP API. Search and parse answer with the shared
+contracts of `jobsearch.schema`; only what exists for HTTP alone is defined here."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from jobsearch.schema import Filters, Member
+
+# A query longer than this is not a job search (pasted documents, abuse): refused as 4xx
+# before any stage runs. The pipeline keeps its own limit; this one protects the server.
+MAX_QUERY_CHARS = 1000
+MAX_REMOVE_ITEMS = 50
+
+# Filters whose value is a list: "filter:value" removes one value. For the others the
+# value part is ignored and the whole filter is dropped.
+LIST_FILTERS: frozenset[str] = frozenset(
+    name for name, f in Filters.model_fields.items() if get_origin(f.annotation) is list
+)
+ALL_FILTERS: frozenset[str] = frozenset(Filters.model_fields)
+
+
+def _clean_query(v: str) -> str:
+    v = v.strip()
+    if not v:
+        raise ValueError("query is empty: type what kind of job you are looking for")
+    return v
+
+
+class ParseRequest(BaseModel):
+    """What `POST /v1/parse` accepts."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    query: str = Field(max_length=MAX_QUERY_CHARS, description="the search text, in plain language")
+    member_id: str | None = Field(default=None, max_length=128, description="search as this demo member")
+
+    _query = field_validator("query")(_clean_query)
+
+
+class SearchRequest(ParseRequest):
+    """What `POST /v1/search` accepts."""
+
+    k: int = Field(default=20, ge=1, le=100, description="how many results to return")
+    remove: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_REMOVE_ITEMS,
+        description=(
+            "understood constraints to drop before retrieval: a filter name ('workplace', "
+            "'min_salary', ...) or 'filter:value' for one value of a list filter "
+            "('location_ids:2950159')"
+        ),
+    )
+
+    @field_validator("remove")
+    @classmethod
+    def _known_filters(cls, items: list[str]) -> list[str]:
+        out: list[str] = []
+        for item in items:
+            name, sep, value = item.partition(":")
+            if name not in ALL_FILTERS:
+                raise ValueError(
+                    f"unknown filter {name!r} in remove item {item!r}; known: {', '.join(sorted(ALL_FILTERS))}"
+                )
+            if sep and not value:
+                raise ValueError(f"remove item {item!r} has an empty value")
+            # A scalar filter has one value: drop it whole whatever value the chip carried.
+            out.append(item if name in LIST_FILTERS and value else name)
+        return out
+
+
+class FeedbackRequest(BaseModel):
+    """A user event on one result, for online evaluation and canary analysis."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    query_id: str | None = Field(default=None, max_length=128, description="X-Query-Id of the search")
+    job_id: str = Field(min_length=1, max_length=128)
+    event: Literal["click", "apply"]
+
+
+class FeedbackAccepted(BaseModel):
+    accepted: bool = True
+    model_version: str
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx/5xx answer: a stable machine code and a sentence for people."""
+
+    error: str = Field(description="machine-readable code, e.g. 'bad_query', 'unknown_member'")
+    detail: str = Field(description="what went wrong and how to fix it")
+    fields: list[dict[str, Any]] = Field(default_factory=list, description="per-field problems")
+
+
+class MembersResponse(BaseModel):
+    members: list[Member]
+
+
+class Health(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    status: Literal["ok", "unavailable"]
+    detail: str | None = None
