@@ -58,3 +58,21 @@ INDEX_BUILD_DURATION = Histogram(
     ["outcome"],
     buckets=(1, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200),
 )
+
+# Service level objectives (docs/slo.md). The rule and dashboard generators under
+# monitoring/ and the canary analysis read these, so a target changes in one place.
+AVAILABILITY_OBJECTIVE = 0.999  # share of valid searches answered without a server error
+LATENCY_OBJECTIVE = 0.99  # share of searches faster than the profile's threshold
+# Threshold per deployment profile; each must be a LATENCY_BUCKETS bound to be measurable.
+LATENCY_THRESHOLDS = {"embedded": 0.5, "cluster": 0.15}
+
+
+def set_model_versions(model_version: str, **components: str) -> None:
+    """Publish which models this process serves as `jobsearch_model_info`.
+
+    `model_version` names the deployable release (what a canary rolls out); components
+    (encoder="...", ranker="...") are extra labels. Dashboards and `jobsearch canary`
+    join latency and request series to this metric by (job, instance) to split them per
+    version, so every serving process calls this once at start-up.
+    """
+    MODEL_INFO.info({"model_version": model_version, **components})
