@@ -290,6 +290,7 @@
 
   function newSearch() {
     state.query = input.value.trim();
+    if (state.query) $("examples").hidden = true; // they are for getting started
     state.member = memberSelect.value;
     state.remove = [];
     state.k = PAGE;
@@ -331,7 +332,7 @@
   resetFilters.addEventListener("click", () => { state.remove = []; state.k = PAGE; runSearch(); });
   more.addEventListener("click", () => { state.k = Math.min(MAX_K, state.k + PAGE); runSearch(); });
   for (const ex of document.querySelectorAll(".example")) {
-    ex.addEventListener("click", () => { input.value = ex.textContent; newSearch(); });
+    ex.addEventListener("click", () => { input.value = ex.dataset.query; newSearch(); });
   }
 
   const params = new URLSearchParams(location.search);

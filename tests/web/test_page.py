@@ -1,0 +1,153 @@
+"""The search page in headless Chromium against the real service: type the demo query,
+check the chips and that every card satisfies the constraints (through the raw values each
+card carries as data attributes), remove chips, see the empty state, take screenshots."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from jobsearch.api import create_app
+from jobsearch.serve import ServeSettings, serve_in_background
+from jobsearch.taxonomy.currency import to_annual_usd
+
+DEMO = "data engineer jobs in Berlin paying at least 70k euros, posted this week"
+BERLIN = "2950159"
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture()
+def page(browser, web_url: str):  # noqa: ANN001, ANN201 - playwright objects
+    context = browser.new_context(viewport={"width": 1200, "height": 1100}, locale="en-US")
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    pg.errors = []  # uncaught script errors, checked by the tests
+    pg.foreign = []  # any request that leaves this origin
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("request", lambda r: None if r.url.startswith((web_url, "data:")) else pg.foreign.append(r.url))
+    yield pg
+    context.close()
+
+
+def _search(page, text: str) -> dict:  # noqa: ANN001
+    page.get_by_label("What job are you looking for?").fill(text)
+    with page.expect_response(lambda r: r.url.endswith("/v1/search")) as info:
+        page.keyboard.press("Enter")
+    page.wait_for_selector('#search-form[aria-busy="false"]')
+    return {"request": json.loads(info.value.request.post_data or "{}"), "response": info.value.json()}
+
+
+def _cards(page) -> list[dict]:  # noqa: ANN001
+    return page.eval_on_selector_all(
+        "#results .card",
+        "cards => cards.map(c => ({...c.dataset, text: c.innerText,"
+        " why: c.querySelectorAll('.why-list li').length}))",
+    )
+
+
+def test_demo_search_shows_chips_and_only_matching_jobs(page, web_url: str, screenshot_dir: Path) -> None:  # noqa: ANN001
+    page.goto(web_url + "/")
+    assert page.locator("#member option").count() > 1, "the member picker lists demo members"
+    now = datetime.now(UTC)
+    got = _search(page, DEMO)
+    assert got["request"]["query"] == DEMO and got["request"]["remove"] == []
+
+    chips = page.eval_on_selector_all("#chips .chip", "cs => cs.map(c => ({...c.dataset, label: c.innerText}))")
+    assert {"location_ids", "min_salary", "posted_within_days"} <= {c["filter"] for c in chips}
+    assert all(c["label"].strip() for c in chips)
+    assert page.get_by_role("button", name="Remove filter:").count() == len(chips)
+
+    cards = _cards(page)
+    api_ids = [r["job_id"] for r in got["response"]["results"]]
+    assert cards and [c["jobId"] for c in cards] == api_ids
+    floor_usd = to_annual_usd(70000, "EUR", "year")
+    for c in cards:
+        assert BERLIN in c["locationIds"].split(), c
+        annual = to_annual_usd(float(c["salaryMax"]), c["salaryCurrency"], c["salaryPeriod"])
+        assert annual >= floor_usd - 1e-6, c
+        assert datetime.fromisoformat(c["postedAt"]) >= now - timedelta(days=7, minutes=5), c
+        assert "ago" in c["text"] or "today" in c["text"] or "yesterday" in c["text"] or "just now" in c["text"]
+        assert c["why"] >= 1
+    first = page.locator("#results .card").first
+    assert "€" in first.locator(".pay").inner_text() or "EUR" in first.locator(".pay").inner_text()
+    assert "match" in page.locator("#status").inner_text()
+    page.screenshot(path=str(screenshot_dir / "search.png"), full_page=True)
+
+    # Remove the recency chip: the search re-runs without it and finds more.
+    narrow_total = got["response"]["total_matching"]
+    chip = page.locator('#chips .chip[data-filter="posted_within_days"]')
+    with page.expect_response(lambda r: r.url.endswith("/v1/search")) as info:
+        chip.click()
+    page.wait_for_selector('#search-form[aria-busy="false"]')
+    body = json.loads(info.value.request.post_data or "{}")
+    assert len(body["remove"]) == 1 and body["remove"][0].startswith("posted_within_days")
+    wide = info.value.json()
+    assert wide["total_matching"] > narrow_total
+    assert page.locator('#chips .chip[data-filter="posted_within_days"]').count() == 0
+    assert len(_cards(page)) >= len(cards)
+
+    # A second removal accumulates with the first.
+    with page.expect_response(lambda r: r.url.endswith("/v1/search")) as info:
+        page.locator('#chips .chip[data-filter="min_salary"]').click()
+    page.wait_for_selector('#search-form[aria-busy="false"]')
+    body = json.loads(info.value.request.post_data or "{}")
+    assert [r.split(":")[0] for r in body["remove"]] == ["posted_within_days", "min_salary"]
+    assert info.value.json()["total_matching"] >= wide["total_matching"]
+    assert page.locator("#reset-filters").is_visible()
+
+    assert page.errors == [] and page.foreign == []
+
+
+def test_impossible_search_shows_which_filter_emptied_it(page, web_url: str, screenshot_dir: Path) -> None:  # noqa: ANN001
+    page.goto(web_url + "/")
+    got = _search(page, "software engineer in Berlin paying at least 900k euros")
+    assert got["response"]["results"] == []
+    empty = page.locator("#empty")
+    assert empty.is_visible()
+    assert got["response"]["empty_reason"] in empty.inner_text()
+    assert "without it" in empty.inner_text()
+    assert _cards(page) == [] and not page.locator("#more").is_visible()
+    page.screenshot(path=str(screenshot_dir / "empty.png"), full_page=True)
+    assert page.errors == []
+
+
+def test_searching_as_a_member_sends_the_member(page, web_url: str) -> None:  # noqa: ANN001
+    page.goto(web_url + "/")
+    member_id = page.locator("#member option").nth(1).get_attribute("value")
+    page.get_by_label("Search as").select_option(member_id)
+    got = _search(page, "jobs where I have a connection")
+    assert got["request"]["member_id"] == member_id
+    assert got["response"]["query"]["member_id"] == member_id
+    assert page.errors == []
+
+
+def test_clicking_apply_sends_feedback(page, web_url: str) -> None:  # noqa: ANN001
+    page.goto(web_url + "/?q=registered+nurse")
+    page.wait_for_selector("#results .card")
+    card = page.locator("#results .card").first
+    job_id = card.get_attribute("data-job-id")
+    with page.expect_response(lambda r: r.url.endswith("/v1/feedback")) as info:
+        card.locator(".apply").click()
+    assert info.value.status == 202
+    assert json.loads(info.value.request.post_data or "{}")["job_id"] == job_id
+    assert card.locator(".apply").is_disabled()
+
+
+def test_page_explains_a_missing_index(browser, screenshot_dir: Path) -> None:  # noqa: ANN001
+    with serve_in_background(create_app(None, ServeSettings())) as url:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url + "/")
+        page.wait_for_selector("#health.down")
+        page.get_by_label("What job are you looking for?").fill("nurse")
+        page.get_by_role("button", name="Search").click()
+        alert = page.get_by_role("alert")
+        alert.wait_for()
+        assert "not ready" in alert.inner_text() and "jobsearch index build" in alert.inner_text()
+        page.screenshot(path=str(screenshot_dir / "no-index.png"))
+        context.close()
+        assert httpx.get(url + "/healthz").status_code == 503
