@@ -9,6 +9,7 @@ from datetime import datetime
 import numpy as np
 
 from jobsearch.models.jobtable import JobTable
+from jobsearch.filtering import PAY_TOLERANCE
 from jobsearch.schema import EMPLOYMENT_TYPES, SENIORITIES, WORKPLACES, Filters
 from jobsearch.taxonomy.currency import to_annual_usd
 
@@ -54,19 +55,20 @@ def violation_mask(
     def flag(name: str, bad: np.ndarray) -> None:
         out[bad] |= BIT[name]
 
-    if filters.location_ids:
-        flag("location", ~jobs.locations.any_in(idx, set(filters.location_ids)))
-    if filters.country_codes:
-        flag("country", ~jobs.countries.any_in(idx, {c.upper() for c in filters.country_codes}))
+    if filters.location_ids or filters.country_codes:
+        # One place constraint: any listed place OR any place in a listed country.
+        hit = jobs.locations.any_in(idx, set(filters.location_ids))
+        hit |= jobs.countries.any_in(idx, {c.upper() for c in filters.country_codes})
+        flag("location" if filters.location_ids else "country", ~hit)
     if filters.workplace:
         codes = [WORKPLACES.index(w) for w in filters.workplace]
         flag("workplace", ~np.isin(jobs.workplace[idx], codes))
     if filters.min_remote_share is not None:
-        flag("remote_share", jobs.remote_share[idx] + 1e-6 < filters.min_remote_share)
+        flag("remote_share", jobs.remote_share[idx] < filters.min_remote_share)
     if filters.min_salary is not None and pay_floor_usd is not None:
         top = jobs.pay_max_usd[idx]
         # A job that states no pay cannot promise the floor: a violation.
-        flag("salary", np.isnan(top) | (top + 0.5 < pay_floor_usd))
+        flag("salary", np.isnan(top) | (top < pay_floor_usd * (1 - PAY_TOLERANCE)))
     if filters.posted_within_days is not None:
         oldest = now.timestamp() - filters.posted_within_days * 86400
         flag("posted_within_days", jobs.posted_ts[idx] < oldest)

@@ -73,14 +73,19 @@ def _merge(change: dict) -> dict:
 
 
 @pytest.fixture(scope="session")
-def case_jobs():
-    """JobTable of the policy cases; job ids are the variant names."""
+def case_table():
+    """Postings table of the policy cases; job ids are the variant names."""
     from jobsearch.corpus.table import postings_to_table
-    from jobsearch.models.jobtable import JobTable
     from jobsearch.schema import Posting
 
-    postings = [Posting(job_id=name, **_merge(ch)) for name, ch in VARIANTS.items()]
-    return JobTable(postings_to_table(postings))
+    return postings_to_table([Posting(job_id=name, **_merge(ch)) for name, ch in VARIANTS.items()])
+
+
+@pytest.fixture(scope="session")
+def case_jobs(case_table):
+    from jobsearch.models.jobtable import JobTable
+
+    return JobTable(case_table)
 
 
 @pytest.fixture(scope="session")
