@@ -65,6 +65,7 @@ AVAILABILITY_OBJECTIVE = 0.999  # share of valid searches answered without a ser
 LATENCY_OBJECTIVE = 0.99  # share of searches faster than the profile's threshold
 # Threshold per deployment profile; each must be a LATENCY_BUCKETS bound to be measurable.
 LATENCY_THRESHOLDS = {"embedded": 0.5, "cluster": 0.15}
+INDEX_STALE_AFTER_S = 24 * 3600  # postings turn over daily; a day-old index misses them
 
 
 def set_model_versions(model_version: str, **components: str) -> None:

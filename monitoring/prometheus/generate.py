@@ -14,7 +14,12 @@ from typing import Any
 
 import yaml
 
-from jobsearch.metrics import AVAILABILITY_OBJECTIVE, LATENCY_OBJECTIVE, LATENCY_THRESHOLDS
+from jobsearch.metrics import (
+    AVAILABILITY_OBJECTIVE,
+    INDEX_STALE_AFTER_S,
+    LATENCY_OBJECTIVE,
+    LATENCY_THRESHOLDS,
+)
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 SEARCH_ENDPOINT = "/v1/search"  # the `endpoint` label (route template) of the search API
@@ -26,7 +31,6 @@ BURN_ALERTS = (
     ("6h", "30m", 6.0, "page"),  # 5% in six hours
     ("3d", "6h", 1.0, "ticket"),  # 10% in three days
 )
-INDEX_STALE_AFTER_S = 24 * 3600  # postings turn over daily; a day-old index misses them
 INDEX_STALE_FOR = "15m"
 
 
