@@ -1,0 +1,42 @@
+"""The encoder every command uses unless told otherwise: the exported retriever in the data
+home, exported on first use (once, under a file lock, with a message on stderr)."""
+
+from __future__ import annotations
+
+import fcntl
+import sys
+from pathlib import Path
+
+from jobsearch.encode.export import export_retriever, version_dir
+from jobsearch.encode.manifest import MANIFEST_FILE, MODEL_FILE
+from jobsearch.encode.onnx_encoder import OnnxEncoder
+
+
+def default_encoder(models_dir: Path | None = None, *, threads: int | None = None) -> OnnxEncoder:
+    """Load `<models_dir>/retriever/1` (default: the data home's models folder), exporting it
+    first if it is not there."""
+    if models_dir is None:
+        from jobsearch.home import models_dir as home_models_dir
+
+        models_dir = home_models_dir()
+    ensure_exported(Path(models_dir))
+    return OnnxEncoder.load(version_dir(models_dir), threads=threads)
+
+
+def ensure_exported(models_dir: Path) -> Path:
+    """Export the retriever under `models_dir` unless a complete version is there. A lock
+    file stops two processes (e.g. `index build` and `serve`) exporting at once."""
+    target = version_dir(models_dir)
+    if _complete(target):
+        return target
+    models_dir.mkdir(parents=True, exist_ok=True)
+    with open(models_dir / ".export.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _complete(target):  # another process may have finished while we waited
+            print(f"exporting the retriever encoder to {target} (first use, ~15 s)...", file=sys.stderr)
+            export_retriever(models_dir)
+    return target
+
+
+def _complete(target: Path) -> bool:
+    return (target / MODEL_FILE).is_file() and (target / MANIFEST_FILE).is_file()
