@@ -1,0 +1,94 @@
+"""RuleQueryEngine: the deterministic query engine (v1). Extractors claim the spans they
+understand, in an order that lets specific phrases win over general ones ("not remote"
+before "remote", "recent graduate" before "recent"); the rest is semantic text.
+The pipeline, the API and `jobsearch parse --json` (via `parse_json`) call it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from jobsearch.errors import BadQueryError, UnknownMemberError
+from jobsearch.query.companies import CompanyMatcher, extract_company_type
+from jobsearch.query.draft import Draft
+from jobsearch.query.gazetteer_index import place_index
+from jobsearch.query.levels import extract_levels
+from jobsearch.query.pay import extract_pay, settle_pay
+from jobsearch.query.personal import extract_personal
+from jobsearch.query.places import PlaceParser
+from jobsearch.query.recency import extract_recency
+from jobsearch.query.semantic import semantic_text
+from jobsearch.query.text import QueryText
+from jobsearch.query.workplace import extract_workplace
+from jobsearch.schema import Company, Filters, Member, ParsedQuery
+
+MAX_QUERY_CHARS = 1000
+# Left alone, these say nothing about the role: the query is only constraints.
+_EMPTY_MEANING = frozenset({"work", "working", "employment", "anything", "something", "stuff"})
+
+
+class RuleQueryEngine:
+    """Deterministic parser + taxonomy resolver (implements `jobsearch.stages.QueryEngine`)."""
+
+    def __init__(
+        self,
+        *,
+        companies: Sequence[Company] = (),
+        members: Mapping[str, Member] | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        self.companies = CompanyMatcher(companies)
+        self.members: Mapping[str, Member] = members or {}
+        self.now = now  # reserved: absolute dates ("since March 3") need a clock
+
+    def parse(self, text: str, member_id: str | None = None) -> ParsedQuery:
+        if not isinstance(text, str) or not text.strip():
+            raise BadQueryError("the query is empty: type what job you are looking for")
+        if len(text) > MAX_QUERY_CHARS:
+            raise BadQueryError(f"the query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
+        member = None
+        if member_id is not None:
+            member = self.members.get(member_id)
+            if member is None:
+                raise UnknownMemberError(f"unknown member id {member_id!r}")
+        ix = place_index()
+        member_country = None
+        if member is not None and member.location_id in ix.g.cities:
+            member_country = ix.g.cities[member.location_id].country_code
+
+        q = QueryText(text)
+        draft = Draft()
+        extract_personal(q, draft, member)
+        extract_company_type(q, draft)
+        extract_workplace(q, draft)
+        extract_levels(q, draft)
+        extract_recency(q, draft)
+        pending_pay = extract_pay(q, draft)
+        self.companies.extract(q, draft)
+        places = PlaceParser(ix, member_country=member_country).parse(q, draft)
+        country = places.country or member_country
+        local_currency = ix.g.countries[country].currency if country in ix.g.countries else None
+        settle_pay(draft, pending_pay, local_currency)
+
+        meaning = semantic_text(q)
+        if meaning.lower() in _EMPTY_MEANING:
+            meaning = ""
+        return ParsedQuery(
+            text=text,
+            semantic_text=meaning,
+            filters=Filters.model_validate(draft.filters),
+            unresolved=draft.unresolved,
+            suggestions=draft.suggestions,
+            constraints=draft.constraints,
+            member_id=member_id if draft.member_used else None,
+        )
+
+
+def parse_json(engine: RuleQueryEngine, text: str, member_id: str | None = None) -> dict[str, Any]:
+    """The `jobsearch parse --json` document (the ParsedQuery contract)."""
+    return engine.parse(text, member_id).model_dump(mode="json")
+
+
+def default_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,66 @@
+"""Phrases that need the member: "near me" (the member's city and cities within ~50 km)
+and "where I have a connection" (the member's connection companies). Without a member
+they are reported as unresolved, with a hint to pick one."""
+
+from __future__ import annotations
+
+import re
+
+from jobsearch.query.draft import Draft
+from jobsearch.query.gazetteer_index import place_index
+from jobsearch.query.text import QueryText
+from jobsearch.schema import Member
+
+NEAR_ME_KM = 50.0
+NEAR_ME = re.compile(
+    r"\b(?:(?:near|close\s+to|around|by)\s+(?:me|my\s+(?:home|house|place|location|city))|"
+    r"in\s+my\s+(?:area|city|region|town)|nearby|within\s+commuting\s+distance|commutable)\b"
+)
+_I_AM = r"(?:i'?m|i’m|i\s+am)"
+CONNECTIONS = re.compile(
+    r"\b(?:(?:at\s+)?(?:companies|places|employers|firms)\s+)?(?:where|at\s+which)\s+i\s+(?:have|know)\s+"
+    r"(?:a\s+|some\s+|any\s+)?(?:connections?|contacts?|someone|somebody|people|friends?|a\s+friend)\b"
+    r"|\b(?:at\s+)?(?:companies|places|employers|firms)\s+(?:where\s+)?my\s+(?:connections|contacts|friends|network)\s+work\b"
+    r"|\bwhere\s+my\s+(?:connections|contacts|friends|network)\s+(?:work|are)\b"
+    rf"|\b(?:at\s+)?(?:companies|places|employers|firms)\s+(?:that\s+)?{_I_AM}\s+connected\s+(?:to|with)\b"
+    rf"|\bwhere\s+{_I_AM}\s+connected\b|\b(?:in|from|at\s+companies\s+in)\s+my\s+network\b"
+    r"|\b(?:with|through)\s+(?:a\s+|my\s+)?(?:connections?|contacts?|referrals?)\b"
+)
+
+
+def extract_personal(q: QueryText, draft: Draft, member: Member | None) -> None:
+    def near_me(m: re.Match[str]) -> bool:
+        span = q.span(m.start(), m.end())
+        if member is None:
+            draft.unresolved_phrase(span, kind="needs_member",
+                                    hint=f"“{span}” needs to know who you are: pick a member.")
+            return True
+        if not member.location_id or member.location_id not in place_index().g.cities:
+            draft.unresolved_phrase(span, kind="needs_location",
+                                    hint=f"“{span}”: member {member.member_id} has no known location.")
+            return True
+        ix = place_index()
+        city = ix.g.cities[member.location_id]
+        ids = ix.within_km(city, NEAR_ME_KM)
+        draft.add_values("location_ids", ids, label=f"Near you: within {NEAR_ME_KM:g} km of {ix.label(city)}",
+                         span=span)
+        draft.member_used = True
+        return True
+
+    def connections(m: re.Match[str]) -> bool:
+        span = q.span(m.start(), m.end())
+        if member is None:
+            draft.unresolved_phrase(span, kind="needs_member",
+                                    hint=f"“{span}” needs to know who you are: pick a member.")
+            return True
+        draft.member_used = True
+        if not member.connection_company_ids:
+            draft.unresolved_phrase(span, kind="no_connections",
+                                    hint=f"Member {member.member_id} has no connections at any company yet.")
+            return True
+        draft.add_values("company_ids", list(member.connection_company_ids),
+                         label="Companies where you have a connection", span=span)
+        return True
+
+    q.sub(CONNECTIONS, connections)
+    q.sub(NEAR_ME, near_me)

@@ -1,0 +1,300 @@
+"""Place-name resolution: finds cities, "City, State/Country", metros, US states and
+countries in the query and turns them into `location_ids` / `country_codes`.
+
+A name counts as a place after a place preposition ("in", "near", "around", "based in",
+"within 30 km of"), in a list continuing one ("in Silicon Valley or Seattle"), when
+qualified ("Portland, ME"), or on its own when it cannot be a role word (see `vocab`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from jobsearch.query.draft import Draft
+from jobsearch.query.gazetteer_index import CA_PROVINCES, GB_NATIONS, CityHit, PlaceIndex
+from jobsearch.query.text import CONSUMED, QueryText
+from jobsearch.query.vocab import GUARD, SKILL_CONTEXT
+from jobsearch.schema import Suggestion
+from jobsearch.taxonomy.metros import by_key, metro_ids
+from jobsearch.taxonomy.places import City
+
+NEAR_KM = 50.0
+MILES_KM = 1.609344
+# Lower-case single-word city names need at least this population to count on their own.
+BARE_MIN_POPULATION = 100_000
+PREPOSITIONS = {"in": "in", "near": "near", "around": "near", "nearby": "near"}
+_JOINER = re.compile(r"^[\s.'’-]*$")
+_RADIUS = re.compile(r"\bwithin\s+(\d{1,4})\s*(km|kms|kilometers|kilometres|mi|miles?)\s+(?:of|from)\s+$")
+_LEAD_WORDS = frozenset("based located close next within km kms mi mile miles kilometers kilometres".split())
+
+
+@dataclass
+class Found:
+    kind: str  # city | metro | state | country
+    start_tok: int
+    end_tok: int  # exclusive
+    key: str
+    hits: list[CityHit] = field(default_factory=list)
+
+
+@dataclass
+class PlaceOutcome:
+    country: str | None = None  # country of the first place, for the pay currency
+
+
+class PlaceParser:
+    def __init__(self, index: PlaceIndex, *, member_country: str | None = None) -> None:
+        self.ix = index
+        self.member_country = member_country
+
+    def parse(self, q: QueryText, draft: Draft) -> PlaceOutcome:
+        out = PlaceOutcome()
+        toks = q.words()
+        i, ctx, radius = 0, None, None
+        while i < len(toks):
+            word = toks[i][2]
+            prep_ctx = self._preposition(q, toks, i)
+            if prep_ctx is not None:
+                kind, rad, first = prep_ctx
+                found = self._match(q, toks, first)
+                if found and self._accept(q, toks, found, prepositioned=True):
+                    i = self._take(q, draft, toks, i, found, kind, rad, out)
+                    ctx, radius = kind, rad
+                    continue
+                if self._unknown(q, toks, i, first, draft):
+                    i = first + 1
+                    continue
+            elif ctx is not None and word in ("or", "and") and i + 1 < len(toks):
+                found = self._match(q, toks, i + 1)
+                if found and self._accept(q, toks, found, prepositioned=True):
+                    i = self._take(q, draft, toks, i, found, ctx, radius, out)
+                    continue
+            elif ctx is not None and self._separated(q, toks, i):
+                found = self._match(q, toks, i)
+                if found and self._accept(q, toks, found, prepositioned=True):
+                    i = self._take(q, draft, toks, i, found, ctx, radius, out)
+                    continue
+            found = self._match(q, toks, i)
+            if found and self._accept(q, toks, found, prepositioned=False):
+                i = self._take(q, draft, toks, i, found, "in", None, out)
+                ctx, radius = "in", None
+                continue
+            if word not in ("or", "and", "the"):
+                ctx = None
+            i += 1
+        return out
+
+    # -- recognising ------------------------------------------------------------------
+
+    def _preposition(self, q: QueryText, toks: list, i: int) -> tuple[str, float | None, int] | None:
+        """(kind, radius km, first place token) when token i opens a place phrase:
+        "in", "near", "around", "close to", "within 30 km of"."""
+        word = toks[i][2]
+        if i + 1 >= len(toks):
+            return None
+        kind: str | None = PREPOSITIONS.get(word)
+        radius = NEAR_KM if kind == "near" else None
+        if word == "to" and i and toks[i - 1][2] in ("close", "next"):
+            kind = "near"
+            radius = NEAR_KM
+        if word in ("of", "from"):
+            m = _RADIUS.search(q.s[max(0, toks[i][0] - 40) : toks[i][1] + 1])
+            if m:
+                kind = "near"
+                amount = float(m.group(1))
+                radius = amount * MILES_KM if m.group(2).startswith("mi") else amount
+        if kind is None:
+            return None
+        first = i + 1
+        if toks[first][2] == "the" and first + 1 < len(toks):
+            first += 1
+        return kind, radius, first
+
+    def _phrase_start(self, q: QueryText, toks: list, i: int) -> int:
+        """Char offset where the place phrase opening at token i starts, taking in "based",
+        "located", "close", "within 30 km"."""
+        j = i
+        while j > 0 and (toks[j - 1][2] in _LEAD_WORDS or toks[j - 1][2].isdigit()):
+            if not _JOINER.match(q.s[toks[j - 1][1] : toks[j][0]]):
+                break
+            j -= 1
+        return toks[j][0]
+
+    def _separated(self, q: QueryText, toks: list, i: int) -> bool:
+        gap = q.s[toks[i - 1][1] : toks[i][0]] if i else ""
+        return bool(gap) and CONSUMED not in gap and gap.strip() in (",", "/", "&", ", or", ", and")
+
+    def _match(self, q: QueryText, toks: list, i: int) -> Found | None:
+        """Longest name starting at token i (words joined by spaces, hyphens, dots)."""
+        if i >= len(toks):
+            return None
+        ix = self.ix
+        for n in range(min(ix.max_words, len(toks) - i), 0, -1):
+            if n > 1 and not _JOINER.match(q.s[toks[i + n - 2][1] : toks[i + n - 1][0]]):
+                continue
+            if any(not _JOINER.match(q.s[toks[j][1] : toks[j + 1][0]]) for j in range(i, i + n - 1)):
+                continue
+            key = " ".join(t[2] for t in toks[i : i + n])
+            if key in ix.metros:
+                return Found("metro", i, i + n, ix.metros[key])
+            if key in ix.countries and key in ix.states:
+                return Found("state", i, i + n, ix.states[key])
+            if key in ix.countries:
+                return Found("country", i, i + n, ix.countries[key])
+            if key in ix.cities:
+                return Found("city", i, i + n, key, list(ix.cities[key]))
+            if key in ix.states:
+                return Found("state", i, i + n, ix.states[key])
+        return None
+
+    def _accept(self, q: QueryText, toks: list, f: Found, *, prepositioned: bool) -> bool:
+        start = toks[f.start_tok][0]
+        key = " ".join(t[2] for t in toks[f.start_tok : f.end_tok])
+        capital = q.is_capitalised(start)
+        if self._qualifier(q, toks, f) is not None:
+            return True
+        if key in GUARD and not capital:
+            return False
+        if prepositioned:
+            return True
+        if key in GUARD:
+            return False
+        if f.kind == "country" and len(key) <= 3:
+            return q.original[start : toks[f.end_tok - 1][1]].isupper()
+        if f.kind in ("metro", "state", "country"):
+            return len(key) > 3 or q.original[start : toks[f.end_tok - 1][1]].isupper()
+        best = f.hits[0]
+        if best.primary:
+            multiword = f.end_tok - f.start_tok > 1
+            return capital or multiword or best.city.population >= BARE_MIN_POPULATION
+        end = toks[f.end_tok - 1][1]
+        accented = q.original[start:end].lower() != q.s[start:end]
+        return (capital or accented) and len(key) >= 4 and best.city.population >= BARE_MIN_POPULATION
+
+    def _qualifier(self, q: QueryText, toks: list, f: Found) -> tuple[int, list[CityHit]] | None:
+        """"City, ST" / "City, Country": (tokens used, the candidates it keeps)."""
+        if f.kind != "city" or f.end_tok >= len(toks):
+            return None
+        gap = q.s[toks[f.end_tok - 1][1] : toks[f.end_tok][0]]
+        if CONSUMED in gap or gap.strip() not in (",", ""):
+            return None
+        for n in (3, 2, 1):
+            if f.end_tok + n > len(toks):
+                continue
+            words = toks[f.end_tok : f.end_tok + n]
+            if any(not _JOINER.match(q.s[a[1] : b[0]]) for a, b in zip(words, words[1:], strict=False)):
+                continue
+            key = " ".join(w[2] for w in words)
+            raw = q.original[words[0][0] : words[-1][1]]
+            keep = self._filter(f.hits, key, raw, comma=gap.strip() == ",")
+            if keep:
+                return n, keep
+        return None
+
+    def _filter(self, hits: list[CityHit], key: str, raw: str, *, comma: bool) -> list[CityHit]:
+        ix = self.ix
+        tests = []
+        if key in ix.state_codes and (comma or raw.isupper()):
+            tests.append(lambda c: c.country_code == "US" and c.admin1_code == ix.state_codes[key])
+        if key in ix.states:
+            tests.append(lambda c: c.country_code == "US" and c.admin1_code == ix.states[key])
+        if key in CA_PROVINCES and (comma or len(key) > 2):
+            tests.append(lambda c: c.country_code == "CA" and c.admin1_code == CA_PROVINCES[key])
+        if key in GB_NATIONS:
+            tests.append(lambda c: c.country_code == "GB" and c.admin1_code == GB_NATIONS[key])
+        if key in ix.countries and (len(key) > 2 or comma):
+            tests.append(lambda c: c.country_code == ix.countries[key])
+        if len(key) == 2 and comma and key.upper() in ix.g.countries:
+            tests.append(lambda c: c.country_code == key.upper())
+        for test in tests:
+            keep = [h for h in hits if test(h.city)]
+            if keep:
+                return keep
+        return []
+
+    # -- recording --------------------------------------------------------------------
+
+    def _take(self, q: QueryText, draft: Draft, toks: list, i: int, f: Found, kind: str,
+              radius: float | None, out: PlaceOutcome) -> int:
+        """Record place `f` (opened at token i), consume its words; return the next token."""
+        end_tok = f.end_tok
+        qual = self._qualifier(q, toks, f)
+        hits = f.hits
+        if qual is not None:
+            end_tok += qual[0]
+            hits = qual[1]
+        start_char = self._phrase_start(q, toks, i) if toks[i][2] not in ("or", "and") else toks[i][0]
+        end_char = toks[end_tok - 1][1]
+        span = q.span(toks[f.start_tok][0], end_char)
+        ix = self.ix
+        country: str
+        if f.kind == "city":
+            city = self._choose(hits, qualified=qual is not None)
+            self._ambiguity(draft, span, city, f.hits if qual is None else [])
+            country = city.country_code
+            if radius is not None:
+                ids = ix.within_km(city, radius)
+                label = f"Within {radius:g} km of {ix.label(city)}"
+            else:
+                ids, label = [city.id], ix.label(city)
+            draft.add_values("location_ids", ids, label=label, span=span)
+        elif f.kind == "metro":
+            metro = by_key()[f.key]
+            country = metro.country
+            ids = list(metro_ids(f.key))
+            draft.add_values("location_ids", ids, label=f"{metro.name} ({len(ids)} places)", span=span)
+        elif f.kind == "state":
+            country = "US"
+            ids = list(ix.state_cities(f.key))
+            draft.add_values("location_ids", ids, label=f"{ix.g.us_states[f.key]}, US ({len(ids)} places)", span=span)
+        else:
+            country = f.key
+            name = ix.g.countries[f.key].name if f.key in ix.g.countries else f.key
+            draft.add_values("country_codes", [f.key], label=name, span=span)
+        out.country = out.country or country
+        q.consume(start_char, end_char)
+        return end_tok
+
+    def _choose(self, hits: list[CityHit], *, qualified: bool) -> City:
+        if not qualified and self.member_country:
+            local = [h for h in hits if h.city.country_code == self.member_country]
+            if local:
+                return local[0].city
+        return hits[0].city
+
+    def _ambiguity(self, draft: Draft, span: str, chosen: City, hits: list[CityHit]) -> None:
+        others = [h.city for h in hits if h.primary and h.city.id != chosen.id][:5]
+        if not others:
+            return
+        options = [{"location_id": c.id, "label": self.ix.label(c)} for c in [chosen, *others]]
+        draft.suggestions.append(Suggestion(
+            kind="ambiguous_place",
+            text=f"“{span}” could mean several places; using {self.ix.label(chosen)}. "
+                 "Add a state or country to pick another.",
+            options=options,
+        ))
+
+    def _unknown(self, q: QueryText, toks: list, i: int, first: int, draft: Draft) -> bool:
+        """A capitalised name after a place preposition that no taxonomy knows ("in
+        Atlantis"): report it as unresolved instead of searching for it as meaning."""
+        if first >= len(toks) or q.original.istitle():
+            return False
+        if i and toks[i - 1][2] in SKILL_CONTEXT:
+            return False
+        words = []
+        for t in toks[first : first + 3]:
+            if not q.is_capitalised(t[0]) or t[2] in GUARD or not q.free(t[0], t[1]):
+                break
+            if words and not _JOINER.match(q.s[words[-1][1] : t[0]]):
+                break
+            words.append(t)
+        if not words:
+            return False
+        phrase = q.span(toks[i][0], words[-1][1])
+        name = q.span(words[0][0], words[-1][1])
+        draft.unresolved_phrase(
+            phrase, kind="unknown_place",
+            hint=f"No place called “{name}” is known; try a city, metro area, US state or country.",
+        )
+        q.consume(toks[i][0], words[-1][1])
+        return True
