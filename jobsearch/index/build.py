@@ -1,0 +1,164 @@
+"""Writing shard sets: from a corpus folder (encode every posting, cached) or from arrays
+(tests, benchmarks, compaction). A set is written under a temporary name, renamed into
+place, verified, and only then activated, so readers never see a partial set."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from jobsearch.errors import InvalidPostingError
+from jobsearch.index.layout import (
+    DTYPES,
+    SET_PREFIX,
+    VOCAB,
+    Manifest,
+    ShardInfo,
+    point_to,
+    sha256_file,
+)
+from jobsearch.index.segment import Segment, records_table
+from jobsearch.index.shardset import load_set
+from jobsearch.stages import Encoder
+
+
+def _fingerprint(vectors: np.ndarray, table: pa.Table) -> str:
+    h = hashlib.sha256()
+    h.update(np.ascontiguousarray(vectors).tobytes())
+    for jid in table.column("job_id").to_pylist():
+        h.update(str(jid).encode() + b"\0")
+    return h.hexdigest()
+
+
+def _check_inputs(vectors: np.ndarray, table: pa.Table, shards: int, dtype: str) -> None:
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {DTYPES}, got {dtype!r}")
+    if vectors.ndim != 2 or vectors.shape[1] == 0:
+        raise ValueError(f"vectors must be a 2-d (rows, dim) array, got shape {vectors.shape}")
+    if vectors.shape[0] != table.num_rows:
+        raise ValueError(f"{vectors.shape[0]} vectors for {table.num_rows} postings")
+    if shards < 1:
+        raise ValueError(f"shards must be >= 1, got {shards}")
+    if not np.isfinite(vectors).all():
+        raise ValueError("vectors contain NaN or infinity")
+    if np.abs(vectors).max(initial=0.0) > 65504:
+        raise ValueError("vectors exceed the float16 range")
+    ids = table.column("job_id")
+    if ids.null_count:
+        raise InvalidPostingError("some postings have no job_id")
+    if len(set(ids.to_pylist())) != table.num_rows:
+        import collections
+
+        dup = [j for j, c in collections.Counter(ids.to_pylist()).items() if c > 1][:3]
+        raise InvalidPostingError(f"duplicate job_id(s) {dup}: job ids must be unique in an index")
+
+
+def new_version(fingerprint: str) -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + fingerprint[:8]
+
+
+def build_from_arrays(
+    out_dir: Path,
+    vectors: np.ndarray,
+    table: pa.Table | list[dict[str, object]],
+    *,
+    model_id: str,
+    shards: int = 1,
+    dtype: str = "float16",
+    corpus_fingerprint: str | None = None,
+    activate: bool = True,
+    verify: bool = True,
+) -> Path:
+    """Write a new shard set under the index root `out_dir` from unit vectors and posting
+    rows (POSTINGS_SCHEMA), verify it, activate it (unless told not to); return its dir."""
+    out_dir = Path(out_dir)
+    table = records_table(table)
+    vectors = np.asarray(vectors)
+    _check_inputs(vectors, table, shards, dtype)
+    fingerprint = corpus_fingerprint or _fingerprint(vectors, table)
+    version = new_version(fingerprint)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir / f".tmp-{version}"
+    final = out_dir / f"{SET_PREFIX}{version}"
+    try:
+        tmp.mkdir()
+        seg_all = Segment.from_arrays(vectors, table, dtype=dtype)
+        vocab_file = tmp / VOCAB
+        vocab_file.write_text(json.dumps(seg_all.vocab.to_json()))
+        infos = []
+        bounds = np.linspace(0, table.num_rows, shards + 1).astype(int)
+        for s in range(shards):
+            lo, hi = int(bounds[s]), int(bounds[s + 1])
+            name = f"shard-{s:03d}"
+            part = _slice(seg_all, lo, hi)
+            files = part.save(tmp / name)
+            infos.append(ShardInfo(name=name, rows=hi - lo, files={f: sha256_file(tmp / name / f) for f in files}))
+        manifest = Manifest(
+            format_version=1, set_version=version, model_id=model_id, dim=int(vectors.shape[1]),
+            dtype=dtype, rows=table.num_rows, shards=infos, created=datetime.now(UTC).isoformat(),
+            corpus_fingerprint=fingerprint, files={VOCAB: sha256_file(vocab_file)},
+        )
+        manifest.write(tmp)
+        tmp.rename(final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if verify:
+        load_set(final, verify=True)
+    if activate:
+        point_to(out_dir, final)
+    return final
+
+
+def _slice(whole: Segment, lo: int, hi: int) -> Segment:
+    """Rows [lo, hi) of a segment as a shard; shards share the set's vocabulary."""
+    from dataclasses import fields
+
+    wc = whole.columns
+    off = wc.loc_offsets[lo : hi + 1]
+    cols = {f.name: getattr(wc, f.name)[lo:hi] for f in fields(wc) if not f.name.startswith("loc_")}
+    columns = type(wc)(loc_offsets=off - off[0], loc_codes=wc.loc_codes[off[0] : off[-1]], **cols)
+    return Segment(
+        vectors=whole.vectors[lo:hi],
+        scales=None if whole.scales is None else whole.scales[lo:hi],
+        fp16=None if whole.fp16 is None else whole.fp16[lo:hi],
+        columns=columns,
+        vocab=whole.vocab,
+        records=whole.records_table.slice(lo, hi - lo),
+    )
+
+
+def build_index(
+    corpus_dir: Path,
+    out_dir: Path,
+    encoder: Encoder,
+    *,
+    shards: int = 1,
+    dtype: str = "float16",
+    progress: bool = True,
+) -> Path:
+    """Encode every posting of a corpus (through the embedding cache, so a rebuild of the
+    same corpus does not re-encode) and write, verify and activate a new shard set."""
+    from jobsearch.corpus.table import POSTINGS_FILE, read_postings
+    from jobsearch.encode.cache import CachedEncoder
+    from jobsearch.encode.text import posting_text
+    from jobsearch.home import cache_dir
+
+    table = read_postings(Path(corpus_dir))
+    texts = [posting_text(row) for row in table.to_pylist()]
+    cached = CachedEncoder(encoder, cache_dir())
+    # The cache batches, shows its own progress bar and encodes only texts it has not seen.
+    vectors = np.asarray(cached.encode(texts, progress=progress), dtype=np.float32).reshape(len(texts), encoder.dim)
+    fingerprint = hashlib.sha256(
+        (sha256_file(Path(corpus_dir) / POSTINGS_FILE) + encoder.model_id).encode()
+    ).hexdigest()
+    return build_from_arrays(
+        out_dir, vectors, table, model_id=encoder.model_id, shards=shards, dtype=dtype,
+        corpus_fingerprint=fingerprint,
+    )

@@ -1,0 +1,155 @@
+"""`jobsearch index ...`: build, inspect, verify, activate and roll back shard sets.
+Heavy imports stay inside the commands so `--help` is instant."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help=(
+        "The flat index: shard sets of job vectors + filter columns, searched exhaustively.\n\n"
+        "An index folder holds several immutable shard sets (set-<version>/) and an ACTIVE\n"
+        "pointer. `build` writes a new set, verifies it and activates it; `rollback` returns\n"
+        "to the previous one.\n\n"
+        "  jobsearch index build                       # default corpus -> default index\n\n"
+        "  jobsearch index build --corpus C --out I --shards 4\n\n"
+        "  jobsearch index info    # what is active     jobsearch index list   # every set"
+    ),
+    no_args_is_help=True,
+)
+
+INDEX_HELP = "Index folder (default: <data home>/index)."
+
+
+def _index_dir(index: Path | None) -> Path:
+    from jobsearch.home import default_index_dir
+
+    return index or default_index_dir()
+
+
+def _fail(exc: Exception) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def build(
+    corpus: Annotated[Path | None, typer.Option(help="Corpus folder with postings.parquet (default: <data home>/corpus).")] = None,
+    out: Annotated[Path | None, typer.Option(help=INDEX_HELP)] = None,
+    shards: Annotated[int, typer.Option(min=1, help="Shards to split the rows into (searched and merged exactly).")] = 1,
+    dtype: Annotated[str, typer.Option(help="Vector storage: float16 (default) or int8 (+ exact fp16 re-score).")] = "float16",
+) -> None:
+    """Encode every posting (embeddings are cached), write a new shard set, verify it and
+    make it active."""
+    from jobsearch.encode.default import default_encoder
+    from jobsearch.errors import JobSearchError
+    from jobsearch.home import default_corpus_dir
+    from jobsearch.index.build import build_index
+
+    try:
+        set_dir = build_index(corpus or default_corpus_dir(), _index_dir(out), default_encoder(),
+                              shards=shards, dtype=dtype)
+    except (JobSearchError, ValueError) as exc:
+        _fail(exc)
+    typer.echo(f"built and activated {set_dir}")
+
+
+@app.command()
+def info(
+    index: Annotated[Path | None, typer.Option(help=INDEX_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show the active shard set: version, encoder, rows, dim, dtype, shards, bytes."""
+    from jobsearch.errors import JobSearchError
+    from jobsearch.index.layout import Manifest, active_set
+
+    try:
+        set_dir = active_set(_index_dir(index))
+        m = Manifest.read(set_dir)
+    except JobSearchError as exc:
+        _fail(exc)
+    size = sum(p.stat().st_size for p in set_dir.rglob("*") if p.is_file())
+    data = {"set": str(set_dir), "version": m.set_version, "model_id": m.model_id, "rows": m.rows,
+            "dim": m.dim, "dtype": m.dtype, "shards": len(m.shards), "created": m.created, "bytes": size}
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+    else:
+        for key, value in data.items():
+            typer.echo(f"{key:>9}: {value}")
+
+
+@app.command()
+def verify(set_dir: Annotated[Path, typer.Argument(help="A shard set folder (set-<version>).")]) -> None:
+    """Check a shard set as activation would: manifest schema, checksums, shapes, row
+    counts, self-query recall. Exit code 1 names the problem."""
+    from jobsearch.errors import JobSearchError
+    from jobsearch.index.shardset import load_set
+
+    try:
+        s = load_set(set_dir, verify=True)
+    except JobSearchError as exc:
+        _fail(exc)
+    typer.echo(f"ok: {s.path} ({s.rows} rows, dim {s.dim}, {len(s.segments)} shards)")
+
+
+@app.command()
+def activate(
+    set_dir: Annotated[Path, typer.Argument(help="A shard set folder to make active.")],
+    index: Annotated[Path | None, typer.Option(help="Index folder whose pointer moves (default: the set's parent).")] = None,
+) -> None:
+    """Verify a shard set and point the index at it (atomic rename of ACTIVE)."""
+    from jobsearch.errors import JobSearchError
+    from jobsearch.index.layout import point_to
+    from jobsearch.index.shardset import load_set
+
+    try:
+        load_set(set_dir, verify=True)
+    except JobSearchError as exc:
+        _fail(exc)
+    point_to(index or set_dir.resolve().parent, set_dir)
+    typer.echo(f"active: {set_dir}")
+
+
+@app.command()
+def rollback(index: Annotated[Path | None, typer.Option(help=INDEX_HELP)] = None) -> None:
+    """Re-activate the set that was active before the current one (verified first)."""
+    from jobsearch.errors import JobSearchError
+    from jobsearch.index.layout import point_to, previous_set
+    from jobsearch.index.shardset import load_set
+
+    root = _index_dir(index)
+    try:
+        prev = previous_set(root)
+        load_set(prev, verify=True)
+    except JobSearchError as exc:
+        _fail(exc)
+    point_to(root, prev)
+    typer.echo(f"rolled back to {prev}")
+
+
+@app.command("list")
+def list_(index: Annotated[Path | None, typer.Option(help=INDEX_HELP)] = None) -> None:
+    """List the shard sets in an index folder; `*` marks the active one."""
+    from jobsearch.errors import JobSearchError
+    from jobsearch.index.layout import Manifest, active_set, list_sets
+
+    root = _index_dir(index)
+    try:
+        current = active_set(root).resolve()
+    except JobSearchError:
+        current = None
+    sets = list_sets(root)
+    if not sets:
+        typer.echo(f"no shard sets in {root}; run `jobsearch index build --out {root}`")
+        return
+    for s in sets:
+        try:
+            m = Manifest.read(s)
+            desc = f"{m.rows} rows, dim {m.dim}, {m.dtype}, model {m.model_id}"
+        except JobSearchError as exc:
+            desc = f"unreadable: {exc}"
+        typer.echo(f"{'*' if s.resolve() == current else ' '} {s.name}  {desc}")

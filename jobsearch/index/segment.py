@@ -1,0 +1,164 @@
+"""A segment: one immutable block of rows (a shard of a set, or a delta batch) with its
+vectors, filter columns, vocabularies and display records, and the search over it.
+
+`FlatIndex` searches every segment of its current view and merges their top-k exactly."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.ipc as ipc
+
+from jobsearch.corpus.table import POSTINGS_SCHEMA
+from jobsearch.index import kernels
+from jobsearch.index.columns import Columns, Vocab, build_columns
+from jobsearch.index.layout import FP16_VECTORS, RECORDS, SCALES, VECTORS
+from jobsearch.index.masks import MaskCache, Plan, plan
+from jobsearch.schema import Filters
+
+# From this many queries in one call a BLAS matmul per row block beats the fused kernel.
+BLAS_FROM = 24
+# int8 scans keep this many candidates per wanted hit before the exact fp16 re-score.
+RESCORE_FACTOR = 4
+
+
+def quantize_int8(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Symmetric per-row int8: row ~= codes * scale."""
+    v = vectors.astype(np.float32)
+    peak = np.abs(v).max(axis=1)
+    scale = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)
+    codes = np.clip(np.rint(v / scale[:, None]), -127, 127).astype(np.int8)
+    return codes, scale
+
+
+class Segment:
+    def __init__(
+        self,
+        *,
+        vectors: np.ndarray,
+        columns: Columns,
+        vocab: Vocab,
+        records: pa.Table,
+        scales: np.ndarray | None = None,
+        fp16: np.ndarray | None = None,
+        name: str = "",
+    ) -> None:
+        n = records.num_rows
+        if vectors.shape[0] != n or columns.rows != n:
+            raise ValueError(f"segment {name}: {vectors.shape[0]} vectors, {columns.rows} column rows, {n} records")
+        self.name = name
+        self.vectors = vectors.view(np.uint16) if vectors.dtype == np.float16 else vectors
+        self.scales = scales
+        self.fp16 = fp16  # int8 segments: the fp16 rows for the exact re-score
+        self.columns = columns
+        self.vocab = vocab
+        self.records_table = records
+        self.job_ids = records.column("job_id")
+        self.cache = MaskCache()
+        self._row_of: dict[str, int] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def rows(self) -> int:
+        return int(self.vectors.shape[0])
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1])
+
+    @property
+    def vector_bytes(self) -> int:
+        return int(self.vectors.nbytes + (self.scales.nbytes if self.scales is not None else 0))
+
+    @classmethod
+    def from_arrays(cls, vectors: np.ndarray, table: pa.Table, *, dtype: str = "float16", name: str = "") -> Segment:
+        columns, vocab = build_columns(table)
+        vec16 = np.ascontiguousarray(vectors, dtype=np.float16)
+        if dtype == "int8":
+            codes, scales = quantize_int8(vec16)
+            return cls(vectors=codes, scales=scales, fp16=vec16, columns=columns, vocab=vocab, records=table, name=name)
+        return cls(vectors=vec16, columns=columns, vocab=vocab, records=table, name=name)
+
+    def save(self, folder: Path) -> list[str]:
+        """Write this segment's files into `folder`; returns their names."""
+        folder.mkdir(parents=True, exist_ok=True)
+        names = []
+        if self.vectors.dtype == np.int8:
+            np.save(folder / VECTORS, self.vectors, allow_pickle=False)
+            np.save(folder / SCALES, self.scales, allow_pickle=False)
+            np.save(folder / FP16_VECTORS, self.fp16, allow_pickle=False)
+            names += [VECTORS, SCALES, FP16_VECTORS]
+        else:
+            np.save(folder / VECTORS, self.vectors.view(np.float16), allow_pickle=False)
+            names.append(VECTORS)
+        self.columns.save(folder)
+        names += Columns.file_names()
+        with pa.OSFile(str(folder / RECORDS), "wb") as sink, ipc.new_file(sink, self.records_table.schema) as writer:
+            writer.write_table(self.records_table)
+        names.append(RECORDS)
+        return names
+
+    @classmethod
+    def load(cls, folder: Path, vocab: Vocab, *, dtype: str, name: str = "") -> Segment:
+        vectors = np.load(folder / VECTORS, allow_pickle=False)
+        scales = fp16 = None
+        if dtype == "int8":
+            scales = np.load(folder / SCALES, allow_pickle=False)
+            fp16 = np.load(folder / FP16_VECTORS, mmap_mode="r", allow_pickle=False)  # touched per candidate only
+        records = ipc.open_file(pa.memory_map(str(folder / RECORDS))).read_all()
+        return cls(vectors=vectors, scales=scales, fp16=fp16, columns=Columns.load(folder), vocab=vocab,
+                   records=records, name=name)
+
+    # --- search -----------------------------------------------------------------------
+
+    def plan(self, filters: Filters, *, now: datetime, dead: np.ndarray | None = None) -> Plan:
+        return plan(self.columns, self.vocab, filters, now=now, dead=dead, cache=self.cache)
+
+    def topk(self, queries: np.ndarray, k: int, p: Plan) -> tuple[np.ndarray, np.ndarray]:
+        """Exact (scores, rows) of each query under plan `p`; rows -1 where fewer pass."""
+        if self.vectors.dtype == np.int8:
+            return self._topk_int8(queries, k, p)
+        if queries.shape[0] >= BLAS_FROM:
+            return kernels.scan_topk_blas(self.vectors, queries, k, mask=p.mask, rows=p.rows)
+        return kernels.scan_topk(self.vectors, queries, k, mask=p.mask, rows=p.rows)
+
+    def _topk_int8(self, queries: np.ndarray, k: int, p: Plan) -> tuple[np.ndarray, np.ndarray]:
+        wide = k * RESCORE_FACTOR + 16
+        _, cand = kernels.scan_topk(self.vectors, queries, wide, mask=p.mask, rows=p.rows, scale=self.scales)
+        assert self.fp16 is not None
+        scores = np.full((queries.shape[0], k), -np.inf, np.float32)
+        rows = np.full((queries.shape[0], k), -1, np.int64)
+        for qi in range(queries.shape[0]):
+            c = cand[qi][cand[qi] >= 0]
+            exact = np.asarray(self.fp16[np.sort(c)], dtype=np.float32) @ queries[qi].astype(np.float32)
+            c = np.sort(c)
+            order = np.lexsort((c, -exact))[:k]
+            scores[qi, : order.size] = exact[order]
+            rows[qi, : order.size] = c[order]
+        return scores, rows
+
+    # --- lookups ------------------------------------------------------------------------
+
+    def ids_at(self, rows: np.ndarray) -> list[str]:
+        return self.job_ids.take(pa.array(rows, pa.int64())).to_pylist()
+
+    def row_of(self, job_id: str) -> int | None:
+        if self._row_of is None:
+            with self._lock:
+                if self._row_of is None:
+                    self._row_of = {jid: i for i, jid in enumerate(self.job_ids.to_pylist())}
+        return self._row_of.get(job_id)
+
+    def records_at(self, rows: list[int]) -> list[dict[str, object]]:
+        return self.records_table.take(pa.array(rows, pa.int64())).to_pylist()
+
+
+def records_table(rows: list[dict[str, object]] | pa.Table) -> pa.Table:
+    """Posting rows (POSTINGS_SCHEMA dicts) as a table in exactly that schema."""
+    if isinstance(rows, pa.Table):
+        return rows.select(POSTINGS_SCHEMA.names).cast(POSTINGS_SCHEMA)
+    return pa.Table.from_pylist(list(rows), schema=POSTINGS_SCHEMA)

@@ -1,0 +1,114 @@
+"""Online turnover: postings added or updated go to small delta segments, removals become
+tombstones, and compaction folds everything into a new shard set. Every function returns
+a new `View`; nothing a reader holds is ever modified in place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+
+from jobsearch.errors import InvalidPostingError
+from jobsearch.index.segment import Segment, records_table
+
+if TYPE_CHECKING:
+    from jobsearch.index.flat import FlatIndex, View
+
+
+def _tombstone(view: View, job_ids: list[str]) -> tuple[list[np.ndarray | None], int]:
+    """Dead-row arrays with `job_ids` marked (copy on write); how many were live."""
+    segs = view.segments
+    dead: list[np.ndarray | None] = [view.dead_of(i) for i in range(len(segs))]
+    copied = [False] * len(segs)
+    n = 0
+    for jid in job_ids:
+        for i in range(len(segs) - 1, -1, -1):
+            row = segs[i].row_of(jid)
+            if row is None:
+                continue
+            d = dead[i]
+            if d is not None and d[row]:
+                continue
+            if not copied[i]:
+                dead[i] = np.zeros(segs[i].rows, dtype=bool) if d is None else d.copy()
+                copied[i] = True
+            dead[i][row] = True  # type: ignore[index]
+            n += 1
+            break
+    return dead, n
+
+
+def add(view: View, vectors: np.ndarray, rows: pa.Table | list[dict[str, object]]) -> View:
+    from jobsearch.index.flat import View
+
+    table = records_table(rows)
+    if vectors.shape[0] != table.num_rows:
+        raise ValueError(f"{vectors.shape[0]} vectors for {table.num_rows} postings")
+    ids = table.column("job_id").to_pylist()
+    if len(set(ids)) != len(ids):
+        raise InvalidPostingError("duplicate job_id in one add() batch")
+    if not ids:
+        return view
+    dead, _ = _tombstone(view, ids)  # an existing id is an update: retire the old row
+    seg = Segment.from_arrays(vectors, table, dtype="float16", name=f"delta-{len(view.delta)}")
+    return View(base=view.base, delta=view.delta + (seg,), dead=tuple(dead) + (None,),
+                log=view.log + (("add", (vectors, table)),))
+
+
+def remove(view: View, job_ids: list[str]) -> tuple[View, int]:
+    from jobsearch.index.flat import View
+
+    dead, n = _tombstone(view, job_ids)
+    return View(base=view.base, delta=view.delta, dead=tuple(dead), log=view.log + (("remove", job_ids),)), n
+
+
+def replay(view: View, entries: tuple[tuple[str, object], ...]) -> View:
+    for kind, payload in entries:
+        if kind == "add":
+            vectors, table = payload  # type: ignore[misc]
+            view = add(view, vectors, table)
+        else:
+            view, _ = remove(view, payload)  # type: ignore[arg-type]
+    return view
+
+
+def live_arrays(view: View) -> tuple[np.ndarray, pa.Table]:
+    """fp16 vectors and records of every live row, base shards then delta."""
+    vecs, tables = [], []
+    for i, seg in enumerate(view.segments):
+        keep = None if view.dead_of(i) is None else ~view.dead_of(i)  # type: ignore[operator]
+        v = seg.fp16 if seg.fp16 is not None else seg.vectors.view(np.float16)
+        vecs.append(np.asarray(v) if keep is None else np.asarray(v)[keep])
+        tables.append(seg.records_table if keep is None else seg.records_table.filter(pa.array(keep)))
+    return np.concatenate(vecs), pa.concat_tables(tables)
+
+
+def compact(index: FlatIndex, out_dir: Path | None = None) -> Path:
+    """Fold the index's delta and tombstones into a new verified shard set, swap to it and
+    replay the changes that arrived meanwhile. Returns the new set's folder."""
+    from jobsearch.index.build import build_from_arrays
+    from jobsearch.index.flat import View
+    from jobsearch.index.shardset import load_set
+
+    snapshot = index.view
+    base = snapshot.base
+    vectors, table = live_arrays(snapshot)
+    target = Path(out_dir) if out_dir is not None else (index._root or base.path.parent)
+    new_dir = build_from_arrays(
+        target, vectors, table, model_id=base.manifest.model_id, shards=len(base.segments),
+        dtype=base.manifest.dtype, activate=False, verify=False,
+    )
+    fresh = load_set(new_dir, verify=True, expect_dim=base.dim)
+    with index._write:
+        current = index._view
+        if current.base is not base:
+            raise InvalidPostingError("the index swapped to another set during compaction; compaction dropped")
+        index._previous, index._view = current, replay(View(base=fresh), current.log[len(snapshot.log):])
+    if index._root is not None and Path(target).resolve() == Path(index._root).resolve():
+        from jobsearch.index.layout import point_to
+
+        point_to(index._root, new_dir)
+    index._publish_metrics()
+    return new_dir
