@@ -51,7 +51,7 @@ async def observe(
     job = verification = None
     if building:
         phase, message = manifests.job_phase(await kube.get_job(ns, building["job"]))
-        job = JobState(phase, message)  # type: ignore[arg-type]
+        job = JobState(phase, message)
         if phase == "succeeded":
             path = settings.set_dir(ns, name) / building["version"]
             verification = await asyncio.to_thread(verify, path, float(spec["recallCheck"]))
@@ -160,7 +160,7 @@ def _record_build_duration(status: dict[str, Any], observed: Observed) -> None:
     if not building or observed.job is None or not building.get("startedAt"):
         return
     if observed.job.phase == "failed" or (observed.job.phase == "succeeded" and observed.verification):
-        ok = observed.job.phase == "succeeded" and observed.verification.ok  # type: ignore[union-attr]
+        ok = observed.job.phase == "succeeded" and observed.verification.ok
         started = datetime.fromisoformat(building["startedAt"].replace("Z", "+00:00"))
         INDEX_BUILD_DURATION.labels(outcome="success" if ok else "failure").observe(
             (observed.now - started).total_seconds()

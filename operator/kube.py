@@ -5,7 +5,7 @@ kopf's event loop never blocks."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 from kubernetes import client as k8s
 from kubernetes import config as k8s_config
@@ -26,14 +26,18 @@ def load_api_client(kubeconfig: str | None = None) -> k8s.ApiClient:
 
 
 class Kube:
-    def __init__(self, api_client: k8s.ApiClient) -> None:
+    def __init__(self, api_client: k8s.ApiClient, *, timeout_s: float = 30.0) -> None:
+        # Every call is bounded: a hung connection must fail the step, not stall the operator.
+        self._t = timeout_s
         self._batch = k8s.BatchV1Api(api_client)
         self._core = k8s.CoreV1Api(api_client)
 
     async def get_job(self, namespace: str, name: str) -> dict[str, Any] | None:
         def call() -> dict[str, Any] | None:
             try:
-                resp = self._batch.read_namespaced_job(name, namespace, _preload_content=False)
+                resp = self._batch.read_namespaced_job(
+                    name, namespace, _preload_content=False, _request_timeout=self._t
+                )
             except ApiException as exc:
                 if exc.status == 404:
                     return None
@@ -44,13 +48,14 @@ class Kube:
 
     async def create_job(self, body: dict[str, Any]) -> None:
         ns = body["metadata"]["namespace"]
-        await asyncio.to_thread(_tolerate, 409, self._batch.create_namespaced_job, ns, body)
+        await asyncio.to_thread(_tolerate, 409, self._batch.create_namespaced_job, ns, body, _request_timeout=self._t
+        )
 
     async def delete_job(self, namespace: str, name: str) -> None:
         # Background propagation: the Job's pods go with it.
         await asyncio.to_thread(
             _tolerate, 404, self._batch.delete_namespaced_job, name, namespace,
-            propagation_policy="Background",
+            propagation_policy="Background", _request_timeout=self._t,
         )
 
     async def list_job_names(self, namespace: str, labels: dict[str, str]) -> list[str]:
@@ -58,7 +63,7 @@ class Kube:
 
         def call() -> list[str]:
             resp = self._batch.list_namespaced_job(
-                namespace, label_selector=selector, _preload_content=False
+                namespace, label_selector=selector, _preload_content=False, _request_timeout=self._t
             )
             items = _json(resp).get("items") or []
             # Filter here too: a selector an API server (or a mock) ignores must not widen it.
@@ -74,16 +79,21 @@ class Kube:
 
         def call() -> None:
             try:
-                self._core.create_namespaced_config_map(ns, body)
+                self._core.create_namespaced_config_map(ns, cast(Any, body), _request_timeout=self._t)
             except ApiException as exc:
                 if exc.status != 409:
                     raise
-                self._core.patch_namespaced_config_map(name, ns, {"data": body["data"]})
+                self._core.patch_namespaced_config_map(
+                    name, ns, {"data": body["data"]}, _request_timeout=self._t
+                )
 
         await asyncio.to_thread(call)
 
     async def delete_configmap(self, namespace: str, name: str) -> None:
-        await asyncio.to_thread(_tolerate, 404, self._core.delete_namespaced_config_map, name, namespace)
+        await asyncio.to_thread(
+            _tolerate, 404, self._core.delete_namespaced_config_map, name, namespace,
+            _request_timeout=self._t,
+        )
 
 
 def _tolerate(status: int, fn: Any, *args: Any, **kwargs: Any) -> None:

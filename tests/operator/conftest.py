@@ -21,7 +21,6 @@ def crd() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def jobindex_validator(crd: dict[str, Any]) -> Any:
     import jsonschema
-
     from jobsearch.operator.validation import strict_schema
 
     schema = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
@@ -42,3 +41,162 @@ def jobindex() -> dict[str, Any]:
             "keepPrevious": 1,
         },
     }
+
+
+class OperatorHarness:
+    """kopf running our registry against kmock, plus a stand-in for the Job controller:
+    the test decides how each build Job ends, and a succeeded build leaves a shard set on
+    the 'shared volume' (a temp folder) exactly where the operator verifies it."""
+
+    def __init__(self, kmock: Any, root: Path, make_set: Any) -> None:
+        self.kmock = kmock
+        self.root = root
+        self.make_set = make_set
+        self.task: Any = None
+
+    def job(self, ns: str, name: str) -> Any:
+        try:
+            obj = self.kmock.objects["batch/v1/jobs", ns, name]
+        except KeyError:
+            return None
+        return None if obj.deleted else obj
+
+    def jobindex(self, ns: str, name: str) -> dict[str, Any]:
+        return dict(self.kmock.objects["jobsearch.io/v1alpha1/jobindices", ns, name, -1])
+
+    async def finish_job(self, ns: str, name: str, *, ok: bool, corrupt: bool = False) -> None:
+        job = self.kmock.objects["batch/v1/jobs", ns, name, -1]
+        if ok:
+            out = Path(job["spec"]["template"]["spec"]["containers"][0]["args"][-1])
+            self.make_set(self.root / out.relative_to("/data"), corrupt=corrupt)
+            cond = {"type": "Complete", "status": "True"}
+        else:
+            cond = {"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded",
+                    "message": "Job has reached the specified backoff limit"}
+        await self.kmock.patch(
+            f"/apis/batch/v1/namespaces/{ns}/jobs/{name}/status",
+            json={"status": {"conditions": [cond]}},
+            headers={"Content-Type": "application/merge-patch+json"},
+        )
+
+    async def wait_for(self, predicate: Any, timeout: float = 20.0) -> Any:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if self.task is not None and self.task.done():
+                self.task.result()  # surface the operator's crash
+            if loop.time() > deadline:
+                raise AssertionError(f"timed out after {timeout}s waiting for {predicate}")
+            await asyncio.sleep(0.05)
+
+
+@pytest.fixture()
+async def operator_env(kmock: Any, tmp_path: Path, crd: dict[str, Any], shard_set_factory: Any) -> Any:
+    """kmock with the built-in resources and our CRD declared, and a function that
+    starts (or restarts) the real kopf operator with our handlers."""
+    import asyncio
+
+    import kopf
+    from jobsearch.operator.handlers import make_registry
+    from jobsearch.operator.kube import Kube, load_api_client
+    from jobsearch.operator.settings import OperatorSettings
+
+    kmock.resources.load_bundled()
+    names = crd["spec"]["names"]
+    for ver in crd["spec"]["versions"]:
+        kmock.resources[f"{crd['spec']['group']}/{ver['name']}/{names['plural']}"] = {
+            "kind": names["kind"], "singular": names["singular"], "namespaced": True,
+            "shortnames": names["shortNames"], "categories": names.get("categories", []),
+            "subresources": set(ver.get("subresources", {})),
+            "verbs": {"get", "list", "watch", "create", "patch", "update", "delete"},
+        }
+    kmock.resources["batch/v1/jobs"].subresources = {"status"}
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(
+        "apiVersion: v1\nkind: Config\ncurrent-context: kmock\n"
+        f"clusters: [{{name: kmock, cluster: {{server: '{kmock.url}'}}}}]\n"
+        "contexts: [{name: kmock, context: {cluster: kmock, user: kmock}}]\n"
+        "users: [{name: kmock, user: {token: test}}]\n"
+    )
+    root = tmp_path / "volume"
+    settings = OperatorSettings(shard_root=root / "shardsets", interval_s=0.2)
+    harness = OperatorHarness(kmock, root, shard_set_factory.make)
+
+    async def start() -> None:
+        # A fresh client per start, as a restarted operator process would have.
+        kube = Kube(load_api_client(str(kubeconfig)))
+        registry = make_registry(settings, kube, verify=shard_set_factory.verify)
+
+        @kopf.on.login(registry=registry)
+        def login(**_: Any) -> kopf.ConnectionInfo:
+            return kopf.ConnectionInfo(server=str(kmock.url), token="test")
+
+        ksettings = kopf.OperatorSettings()
+        ksettings.scanning.disabled = True
+        ksettings.persistence.finalizer = "jobsearch.io/cleanup"
+        ksettings.posting.enabled = False
+        ksettings.watching.server_timeout = 5
+        harness.task = asyncio.create_task(
+            kopf.operator(registry=registry, settings=ksettings, clusterwide=True, standalone=True)
+        )
+
+    async def stop() -> None:
+        if harness.task is not None:
+            harness.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await harness.task
+            harness.task = None
+
+    import contextlib
+
+    harness.start = start  # type: ignore[attr-defined]
+    harness.stop = stop  # type: ignore[attr-defined]
+    try:
+        yield harness
+    finally:
+        await stop()
+
+
+class ChecksummedSets:
+    """Stand-in shard sets for the operator's lifecycle tests (which are about the
+    control loop, not the index format): a data file and a manifest holding its sha256.
+    `verify` refuses a set whose bytes do not match, like the index's own check."""
+
+    @staticmethod
+    def make(path: Path, *, corrupt: bool = False) -> None:
+        import hashlib
+        import json
+
+        path.mkdir(parents=True, exist_ok=True)
+        data = b"vectors" * 100
+        (path / "vectors.bin").write_bytes(data)
+        digest = hashlib.sha256(data).hexdigest()
+        (path / "manifest.json").write_text(json.dumps({"rows": 100, "sha256": digest}))
+        if corrupt:
+            (path / "vectors.bin").write_bytes(data[:-1] + b"X")
+
+    @staticmethod
+    def verify(path: Path, recall_min: float) -> Any:
+        import hashlib
+        import json
+
+        from jobsearch.operator.plan import Verification
+
+        try:
+            manifest = json.loads((path / "manifest.json").read_text())
+            data = (path / "vectors.bin").read_bytes()
+        except OSError as exc:
+            return Verification(False, message=str(exc))
+        if hashlib.sha256(data).hexdigest() != manifest["sha256"]:
+            return Verification(False, message="checksum mismatch in vectors.bin")
+        return Verification(True, rows=manifest["rows"])
+
+
+@pytest.fixture()
+def shard_set_factory() -> Any:
+    return ChecksummedSets()
