@@ -263,7 +263,12 @@ class PlaceParser:
         return hits[0].city
 
     def _ambiguity(self, draft: Draft, span: str, chosen: City, hits: list[CityHit]) -> None:
-        others = [h.city for h in hits if h.primary and h.city.id != chosen.id][:5]
+        # Only alternatives someone could plausibly mean: comparable size, nearer home.
+        others = [
+            h.city for h in hits
+            if h.primary and h.city.id != chosen.id
+            and h.city.population >= chosen.population * (0.05 if h.city.country_code == chosen.country_code else 0.15)
+        ][:5]
         if not others:
             return
         options = [{"location_id": c.id, "label": self.ix.label(c)} for c in [chosen, *others]]
