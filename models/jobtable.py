@@ -93,6 +93,7 @@ class JobTable:
         self.description: list[str] = d["description"]
         self.company_id = np.array([c or "" for c in d["company_id"]], dtype=object)
         self.company_name: list[str] = d["company_name"]
+        self.company_name_of: dict[str, str] = dict(zip(d["company_id"], d["company_name"], strict=True))
         self.company_type = np.array([c or "direct" for c in d["company_type"]], dtype=object)
         self.industry_naics = np.array([c or "" for c in d["industry_naics"]], dtype=object)
         self.workplace = _codes(d["workplace"], WORKPLACES)

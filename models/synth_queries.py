@@ -24,7 +24,7 @@ from jobsearch.schema import SENIORITIES, Filters, Member, SalaryFloor
 SPLITS = ("train", "val", "test")
 _SENIOR_WORDS = re.compile(
     r"\b(senior|sr\.?|junior|jr\.?|lead|principal|staff|head of|entry[- ]level|intern(ship)?|associate|"
-    r"chief|director of|vp of|manager,?)\b",
+    r"chief|i{1,3}|iv)\b\.?",
     re.I,
 )
 CURRENCY_SIGN = {"USD": "$", "EUR": "€", "GBP": "£"}
@@ -50,7 +50,8 @@ def role_phrase(title: str) -> str:
     """A posting title as a person would type the role: no level words, no parentheses."""
     t = re.sub(r"\(.*?\)", "", title.split(" - ")[0].split(",")[0])
     t = _SENIOR_WORDS.sub("", t)
-    return re.sub(r"\s+", " ", t).strip() or title
+    t = re.sub(r"\s+", " ", t).strip(" .,-/")
+    return t or title
 
 
 def held_out_groups(jobs: JobTable) -> set[str]:

@@ -97,13 +97,13 @@ FAMILIES: tuple[Family, ...] = (
 
 # Mission phrases and the NAICS prefixes of employers that serve them.
 MISSIONS: dict[str, tuple[str, ...]] = {
-    "the environment": ("562", "2211", "5416", "924"),
-    "climate change": ("2211", "562", "5417"),
-    "healthcare": ("62", "3254", "5417"),
-    "education": ("61",),
-    "public health": ("62", "923"),
-    "financial inclusion": ("522", "52"),
-    "local communities": ("813", "624", "921"),
+    "the environment": ("2211", "5416", "562", "924"),
+    "clean energy": ("2211", "5417"),
+    "healthcare": ("62", "3254"),
+    "education": ("611",),
+    "public health": ("62", "5417"),
+    "financial inclusion": ("5221",),
+    "local communities": ("623", "624", "813"),
 }
 
 

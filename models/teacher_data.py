@@ -1,0 +1,89 @@
+"""(query, job, grade) pairs for the teacher cross-encoder: candidates from MiniLM
+retrieval (hard negatives, including on-topic jobs that break a filter), the anchor's
+occupation (positives) and random jobs, graded by the policy grader and balanced so every
+grade is well represented."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from jobsearch.models.jobtable import JobTable
+from jobsearch.models.policy import PolicyGrader
+from jobsearch.models.synth_queries import SynthQuery
+from jobsearch.schema import Member
+
+
+@dataclass(frozen=True)
+class Pair:
+    query_id: str
+    job_id: str
+    query: str  # the query side the cross-encoder reads (text + member facts)
+    job: str  # the job side (JobTable.text)
+    grade: int
+
+
+def query_side(q: SynthQuery, members: dict[str, Member], jobs: JobTable) -> str:
+    """The raw query text; personalised queries add the member facts they rely on."""
+    text = q.intent.text
+    m = members.get(q.intent.member_id or "")
+    if m is None:
+        return text
+    from jobsearch.taxonomy.places import gazetteer
+
+    bits = [m.headline]
+    if m.location_id:
+        bits.append(f"lives in {gazetteer().display_name(m.location_id)}")
+    if "connections" in q.intent.personal:
+        names = jobs.company_name_of
+        bits.append("connections at " + ", ".join(names.get(c, c) for c in m.connection_company_ids[:8]))
+    return f"{text} | me: {'; '.join(bits)}"
+
+
+def candidates(q: SynthQuery, grader: PolicyGrader, rng: random.Random, *, n_retrieved: int = 30,
+               n_same: int = 10, n_random: int = 10) -> np.ndarray:
+    jobs = grader.jobs
+    picks: list[int] = []
+    if jobs.vectors is not None and grader.embed is not None:
+        sim = grader._similarity(q.intent.semantic_text, np.arange(jobs.n))
+        picks += np.argsort(-sim)[:n_retrieved].tolist()
+    same = np.flatnonzero(jobs.occ.detailed == (q.intent.occupation_code or "")[:7])
+    if len(same):
+        picks += rng.sample(same.tolist(), min(n_same, len(same)))
+    picks += [rng.randrange(jobs.n) for _ in range(n_random)]
+    picks.append(jobs.row_of[q.anchor_job_id])
+    return np.array(sorted(set(picks)), dtype=np.int64)
+
+
+def build_pairs(
+    queries: Sequence[SynthQuery],
+    grader: PolicyGrader,
+    *,
+    per_grade: int,
+    seed: int = 0,
+) -> list[Pair]:
+    """Up to `per_grade` pairs of each grade 0..4, drawn round-robin over queries so no
+    query dominates."""
+    from tqdm import tqdm
+
+    rng = random.Random(seed)
+    grader.query_vectors([q.intent.semantic_text for q in queries])
+    pools: dict[int, list[tuple[SynthQuery, int]]] = {g: [] for g in range(5)}
+    for q in tqdm(queries, desc="grading candidates", unit="query", leave=False):
+        idx = candidates(q, grader, rng)
+        graded = grader.grade_rows(q.intent, idx)
+        for g in range(5):
+            rows = idx[graded.grades == g].tolist()
+            rng.shuffle(rows)
+            pools[g] += [(q, r) for r in rows[:3]]  # at most 3 of a grade per query
+    out: list[Pair] = []
+    jobs = grader.jobs
+    for g, pool in pools.items():
+        rng.shuffle(pool)
+        for q, r in pool[:per_grade]:
+            out.append(Pair(q.query_id, str(jobs.job_id[r]), query_side(q, grader.members, jobs), jobs.text(r), g))
+    rng.shuffle(out)
+    return out
