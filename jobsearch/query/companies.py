@@ -29,12 +29,15 @@ EXCLUDE = re.compile(
     r"\b(?:not\s+(?:at|from|with|for)|not|no|excluding|exclude|except(?:\s+for)?|other\s+than|but\s+not|"
     r"avoid|avoiding|without|anything\s+but|never|nothing\s+(?:at|from))\s+$"
 )
+_DOMAIN = re.compile(r"\.(?:com|io|ai|net|org|co)\b", re.IGNORECASE)
 _LIST_GAP = re.compile(r"[\s\x00]*(?:,|/|&)?\s*(?:or|and|nor)?\s*")
 
 
 def company_key(name: str) -> str:
     """Folded words of a name without trailing legal suffixes or a leading "the"."""
-    words = min(name_keys(name), key=len, default="").split()
+    words = [w for w in min(name_keys(name), key=len, default="").split() if w != "and"]
+    while len(words) > 2 and len(words[-1]) == 1 and len(words[-2]) == 1:  # "S.A." -> "sa"
+        words[-2:] = [words[-2] + words[-1]]
     while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
         words.pop()
     if len(words) > 1 and words[0] == "the":
@@ -46,7 +49,10 @@ class CompanyMatcher:
     def __init__(self, companies: Sequence[Company]) -> None:
         self.by_key: dict[str, list[Company]] = {}
         for c in companies:
-            self.by_key.setdefault(company_key(c.name), []).append(c)
+            # "Amazon.com Inc" is also "Amazon"
+            for key in {company_key(c.name), company_key(_DOMAIN.sub("", c.name))}:
+                if key:
+                    self.by_key.setdefault(key, []).append(c)
         self.max_words = max((len(k.split()) for k in self.by_key), default=0)
 
     def extract(self, q: QueryText, draft: Draft) -> None:

@@ -27,6 +27,9 @@ RULES: list[tuple[re.Pattern[str], int | None]] = [
     (re.compile(rf"\b{_LEAD}(?:this|last|past|previous)\s+month\b"), 30),
     (re.compile(r"\b(?:(?:posted|listed|published|added)\s+)?(?:very\s+)?(?:recently|recent)\b(?:\s+(?:posted|listed|published))?"), RECENT_DAYS),
     (re.compile(r"\b(?:just|newly|freshly)\s+(?:posted|listed|published|added)\b|\b(?:brand[\s-]new|newest|latest|fresh)\b"
+                r"|^\s*new\b(?!\s+(?:grads?|graduates?|york|jersey|zealand|delhi|orleans|haven|mexico|hampshire|"
+                r"castle|england|brunswick|westminster|rochelle|bedford|britain|braunfels|caledonia|hires?|"
+                r"business|products?|homes?|cars?|construction|media|ventures?|markets?))"
                 r"|\bnew(?=\s+(?:jobs?|postings?|openings?|listings?|positions?|roles?|opportunities|vacancies)\b)"), NEW_DAYS),
 ]
 
