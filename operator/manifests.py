@@ -16,6 +16,8 @@ LABEL_INDEX = "jobsearch.io/jobindex"
 LABEL_VERSION = "jobsearch.io/shard-set"
 ANNOTATION_REBUILD = "jobsearch.io/rebuild"
 ANNOTATION_ROLLBACK = "jobsearch.io/rollback-to"
+# JobIndex precision -> `jobsearch index build --dtype` (int8 keeps fp16 rows for re-scoring).
+DTYPES = {"fp16": "float16", "int8": "int8"}
 
 
 def owner_reference(body: dict[str, Any]) -> dict[str, Any]:
@@ -59,15 +61,16 @@ def build_job(
         {"name": "HF_HUB_OFFLINE", "value": "1"},
         {"name": "JOBSEARCH_ENCODER_SERVICE", "value": spec["encoder"]["inferenceService"]},
         {"name": "JOBSEARCH_ENCODER_VERSION", "value": str(spec["encoder"]["modelVersion"])},
-        {"name": "JOBSEARCH_SHARDS", "value": str(spec["shards"])},
-        {"name": "JOBSEARCH_PRECISION", "value": spec["precision"]},
         {"name": "JOBSEARCH_SOURCE_FORMAT", "value": spec["source"]["format"]},
     ]
     container = {
         "name": "build",
         "image": settings.image,
         "imagePullPolicy": "IfNotPresent",
-        "args": ["index", "build", "--corpus", spec["source"]["uri"], "--out", out],
+        "args": [
+            "index", "build", "--corpus", spec["source"]["uri"], "--out", out,
+            "--shards", str(spec["shards"]), "--dtype", DTYPES[spec["precision"]],
+        ],
         "env": env,
         "resources": {
             "requests": {"cpu": settings.build_cpu, "memory": settings.build_memory},

@@ -17,19 +17,25 @@ Verifier = Callable[[Path, float], Verification]
 
 
 def verify_shard_set(path: Path, recall_min: float) -> Verification:
-    """Run jobsearch.index's verification; any domain error means "refuse this set"."""
-    from jobsearch.index.verify import verify_shard_set as index_verify  # heavy: lazy
+    """`path` is the index root one build Job wrote (ACTIVE + set-<version>/). Runs the
+    index's own checks; any domain error means "refuse this set"."""
+    from jobsearch.index.layout import active_set  # heavy (numba kernels): lazy
+    from jobsearch.index.shardset import MIN_SELF_RECALL, load_set, self_query_recall
 
     if not path.is_dir():
         return Verification(False, message=f"{path} does not exist")
     try:
-        report = index_verify(path, recall_min=recall_min)
+        shardset = load_set(active_set(path), verify=True)
+        # The index refuses below its own floor; a JobIndex may ask for more.
+        if recall_min > MIN_SELF_RECALL:
+            recall = self_query_recall(shardset.segments)
+            if recall < recall_min:
+                return Verification(False, message=f"self-query recall {recall:.3f} < {recall_min}")
     except (CorruptShardSetError, IndexNotFoundError) as exc:
         return Verification(False, message=str(exc))
     except JobSearchError as exc:
         return Verification(False, message=f"{type(exc).__name__}: {exc}")
-    rows = int(getattr(report, "rows", 0) or (report.get("rows", 0) if isinstance(report, dict) else 0))
-    return Verification(True, rows=rows)
+    return Verification(True, rows=shardset.rows)
 
 
 def source_fingerprint(uri: str) -> str | None:

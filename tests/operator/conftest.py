@@ -67,7 +67,8 @@ class OperatorHarness:
     async def finish_job(self, ns: str, name: str, *, ok: bool, corrupt: bool = False) -> None:
         job = self.kmock.objects["batch/v1/jobs", ns, name, -1]
         if ok:
-            out = Path(job["spec"]["template"]["spec"]["containers"][0]["args"][-1])
+            args = job["spec"]["template"]["spec"]["containers"][0]["args"]
+            out = Path(args[args.index("--out") + 1])
             self.make_set(self.root / out.relative_to("/data"), corrupt=corrupt)
             cond = {"type": "Complete", "status": "True"}
         else:
@@ -162,41 +163,48 @@ async def operator_env(kmock: Any, tmp_path: Path, crd: dict[str, Any], shard_se
         await stop()
 
 
-class ChecksummedSets:
-    """Stand-in shard sets for the operator's lifecycle tests (which are about the
-    control loop, not the index format): a data file and a manifest holding its sha256.
-    `verify` refuses a set whose bytes do not match, like the index's own check."""
+class RealShardSets:
+    """What a build Job leaves on the volume: a real index root (ACTIVE + one shard set)
+    written by the index package from seeded unit vectors, so the operator's gate is the
+    index's own verification. `corrupt` flips bytes in a vectors file after writing."""
 
-    @staticmethod
-    def make(path: Path, *, corrupt: bool = False) -> None:
-        import hashlib
-        import json
+    rows = 64
 
-        path.mkdir(parents=True, exist_ok=True)
-        data = b"vectors" * 100
-        (path / "vectors.bin").write_bytes(data)
-        digest = hashlib.sha256(data).hexdigest()
-        (path / "manifest.json").write_text(json.dumps({"rows": 100, "sha256": digest}))
+    def make(self, path: Path, *, corrupt: bool = False) -> None:
+        from datetime import UTC, datetime
+
+        import numpy as np
+
+        from jobsearch.corpus.table import posting_to_row
+        from jobsearch.index.build import build_from_arrays
+        from jobsearch.schema import Company, Posting
+
+        rng = np.random.default_rng(7)
+        vectors = rng.standard_normal((self.rows, 16)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        rows = [
+            posting_to_row(Posting(
+                job_id=f"job-{i}", title=f"Engineer {i}", description="Builds things.",
+                company=Company(id=f"c{i % 5}", name=f"Company {i % 5}"),
+                location_ids=["5391959"], workplace="onsite", remote_share=0.0,
+                posted_at=datetime(2026, 11, 1, tzinfo=UTC), seniority="mid",
+                employment_type="full_time",
+            ))
+            for i in range(self.rows)
+        ]
+        set_dir = build_from_arrays(path, vectors, rows, model_id="test-encoder", shards=2)
         if corrupt:
-            (path / "vectors.bin").write_bytes(data[:-1] + b"X")
+            victim = next(set_dir.glob("shard-000/vectors*.npy"))
+            data = bytearray(victim.read_bytes())
+            data[-8:] = b"\xff" * 8
+            victim.write_bytes(bytes(data))
 
-    @staticmethod
-    def verify(path: Path, recall_min: float) -> Any:
-        import hashlib
-        import json
+    def verify(self, path: Path, recall_min: float) -> Any:
+        from jobsearch.operator.verify import verify_shard_set
 
-        from jobsearch.operator.plan import Verification
-
-        try:
-            manifest = json.loads((path / "manifest.json").read_text())
-            data = (path / "vectors.bin").read_bytes()
-        except OSError as exc:
-            return Verification(False, message=str(exc))
-        if hashlib.sha256(data).hexdigest() != manifest["sha256"]:
-            return Verification(False, message="checksum mismatch in vectors.bin")
-        return Verification(True, rows=manifest["rows"])
+        return verify_shard_set(path, recall_min)
 
 
 @pytest.fixture()
 def shard_set_factory() -> Any:
-    return ChecksummedSets()
+    return RealShardSets()

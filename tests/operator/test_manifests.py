@@ -21,9 +21,10 @@ def test_build_job_runs_the_index_builder_in_the_same_image(jobindex: dict[str, 
     (c,) = pod["containers"]
     assert c["image"] == "registry.example/jobsearch:1.2.3"
     assert c["args"] == ["index", "build", "--corpus", "/data/corpus/postings",
-                         "--out", "/data/shardsets/search/jobs/v0003-0123abcd"]
+                         "--out", "/data/shardsets/search/jobs/v0003-0123abcd",
+                         "--shards", "2", "--dtype", "float16"]
     env = {e["name"]: e["value"] for e in c["env"]}
-    assert env["JOBSEARCH_SHARDS"] == "2" and env["JOBSEARCH_ENCODER_SERVICE"] == "retriever"
+    assert env["JOBSEARCH_ENCODER_SERVICE"] == "retriever"
     assert pod["restartPolicy"] == "Never" and pod["automountServiceAccountToken"] is False
     assert pod["securityContext"]["runAsNonRoot"] is True
     assert c["securityContext"]["readOnlyRootFilesystem"] is True
@@ -78,7 +79,7 @@ def test_crd_schema_accepts_good_and_rejects_bad_jobindexes(
     assert list(jobindex_validator.iter_errors(jobindex)) == []
     bad_cases = [
         ("spec", "shards", 0),
-        ("spec", "precision", "fp8"),
+        ("spec", "precision", "fp32"),
         ("spec", "unknownField", 1),
         ("spec", "rollbackTo", "latest"),
     ]

@@ -120,7 +120,7 @@ def test_spec_change_rebuilds_but_keep_previous_does_not() -> None:
     status = build_to_ready(SPEC, {})
     actions, _ = step({**SPEC, "keepPrevious": 3}, status, obs())
     assert actions == []
-    actions, status = step({**SPEC, "precision": "fp32"}, status, obs())
+    actions, status = step({**SPEC, "precision": "int8"}, status, obs())
     assert [type(a) for a in actions] == [CreateBuildJob]
     assert status["building"]["version"].startswith("v0002-")
 
