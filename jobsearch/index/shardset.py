@@ -109,6 +109,8 @@ def self_query_recall(segments: tuple[Segment, ...], *, samples: int = SELF_QUER
             best += [(float(sc), s is seg and int(r) == row) for sc, r in zip(scores[0], rows[0], strict=True) if r >= 0]
         best.sort(key=lambda t: -t[0])
         top = best[:10]
+        if not np.any(q):  # a zeroed row matches everything equally: damaged, not found
+            continue
         if any(hit for _, hit in top) or (own is not None and top and top[-1][0] >= own - 1e-3):
             found += 1
     return found / len(picks)
