@@ -1,5 +1,5 @@
-"""`jobsearch serve`: one typed settings object, the uvicorn server around `create_app`, and
-a helper that runs the app on a loopback port in a thread (tests, benchmarks, demos)."""
+"""What `jobsearch serve` runs: one typed settings object, the uvicorn server around
+`create_app`, and a helper that runs the app on a loopback port in a thread (tests, benchmarks, demos)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -105,24 +103,3 @@ def serve_in_background(app: FastAPI, *, host: str = "127.0.0.1", timeout_s: flo
         server.should_exit = True
         thread.join(timeout_s)
         sock.close()
-
-
-def serve_command(
-    host: Annotated[str, typer.Option(help="Interface to bind (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    index: Annotated[
-        Path | None, typer.Option("--index", help="Shard set to serve [default: the data home's index].")
-    ] = None,
-    corpus: Annotated[
-        Path | None, typer.Option("--corpus", help="Corpus with members [default: the data home's corpus].")
-    ] = None,
-    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
-) -> None:
-    """Serve the search API and the web page (http://HOST:PORT/, API docs at /docs).
-
-    Starts even without an index: /healthz and searches answer 503 until
-    `jobsearch index build` has written one, then it is picked up without a restart.
-    """
-    settings = ServeSettings(host=host, port=port, index_dir=index, corpus_dir=corpus, log_level=log_level)
-    typer.echo(f"jobsearch: serving on http://{settings.host}:{settings.port}/ (API docs at /docs)")
-    run_server(settings)

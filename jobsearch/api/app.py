@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from jobsearch import __version__
 from jobsearch.api.errors import install_error_handlers
+from jobsearch.api.limits import BodyLimit
 from jobsearch.api.metrics import FEEDBACK_EVENTS, RequestMetrics
 from jobsearch.api.models import (
     ErrorBody,
@@ -27,6 +28,7 @@ from jobsearch.api.models import (
 )
 from jobsearch.api.service import PipelineSlot, SearchService
 from jobsearch.errors import IndexNotFoundError
+from jobsearch.metrics import set_model_versions
 from jobsearch.schema import ParsedQuery, SearchResponse
 from jobsearch.serve import ServeSettings
 from jobsearch.web import WEB_ASSETS, WEB_DIR
@@ -65,16 +67,21 @@ def create_app(
     """Build the app over `pipeline`. With `pipeline=None` the app still starts: /healthz and
     the search endpoints answer 503 until `loader` (if given) manages to open one."""
     settings = settings or ServeSettings()
-    slot = PipelineSlot(pipeline, loader, retry_interval_s=settings.index_retry_s)
     versions: dict[int, str] = {}
 
     def model_version(p: SearchService) -> str:
-        if settings.model_version:
-            return settings.model_version
         key = id(p)
         if key not in versions:
-            versions[key] = model_version_of(p.health())
+            health = p.health()
+            versions[key] = settings.model_version or model_version_of(health)
+            # jobsearch_model_info: dashboards and canary analysis split series by it.
+            components = {k: str(health.get(k)) for k in ("encoder", "ranker") if health.get(k)}
+            set_model_versions(versions[key], **components)
         return versions[key]
+
+    slot = PipelineSlot(pipeline, loader, retry_interval_s=settings.index_retry_s, on_load=model_version)
+    if pipeline is not None:
+        model_version(pipeline)
 
     app = FastAPIOffline(
         title="jobsearch",
@@ -91,7 +98,8 @@ def create_app(
     app.state.pipeline_slot = slot
     app.state.settings = settings
     install_error_handlers(app)
-    app.add_middleware(RequestMetrics)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(RequestMetrics)  # added last = outermost: counts the 413s too
 
     @app.post("/v1/search", response_model=SearchResponse, responses=ERRORS, tags=["search"])
     def search(req: SearchRequest, response: Response) -> SearchResponse:

@@ -37,12 +37,14 @@ class PipelineSlot:
         loader: Callable[[], SearchService] | None = None,
         *,
         retry_interval_s: float = 5.0,
+        on_load: Callable[[SearchService], object] | None = None,
     ) -> None:
         self._pipeline = pipeline
         self._loader = loader
         self._retry_interval_s = retry_interval_s
         self._last_try = float("-inf")
         self._last_error = "no index is loaded"
+        self._on_load = on_load
         self._lock = threading.Lock()
 
     def get(self) -> SearchService:
@@ -56,9 +58,13 @@ class PipelineSlot:
                 if now - self._last_try >= self._retry_interval_s:
                     self._last_try = now
                     try:
-                        self._pipeline = self._loader()
+                        loaded = self._loader()
                     except IndexNotFoundError as exc:
                         self._last_error = str(exc) or self._last_error
+                    else:
+                        if self._on_load is not None:
+                            self._on_load(loaded)
+                        self._pipeline = loaded
             if self._pipeline is None:
                 raise IndexNotFoundError(f"{self._last_error} (build one with `jobsearch index build`)")
             return self._pipeline

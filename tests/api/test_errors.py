@@ -68,6 +68,12 @@ def test_malformed_json_is_400(client: httpx.Client, raw: bytes) -> None:
         assert r.status_code == 400 and r.json()["error"] == "malformed_json"
 
 
+def test_an_oversized_body_is_413(client: httpx.Client) -> None:
+    r = client.post("/v1/search", content=b'{"query": "' + b"a" * 200_000 + b'"}',
+                    headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"] == "payload_too_large"
+
+
 def test_parse_refuses_bad_input_too(client: httpx.Client) -> None:
     assert client.post("/v1/parse", json={"query": ""}).status_code == 422
     assert client.post("/v1/parse", json={"query": "x" * 10_000}).status_code == 422

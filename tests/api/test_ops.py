@@ -87,7 +87,10 @@ def test_feedback_is_counted_per_model_version(client: httpx.Client) -> None:
         "/v1/feedback", json={"query_id": search.headers["X-Query-Id"], "job_id": job_id, "event": "apply"}
     )
     assert r.status_code == 202 and r.json() == {"accepted": True, "model_version": version}
-    assert _samples(client.get("/metrics").text)[key] == before + 1
+    after = _samples(client.get("/metrics").text)
+    assert after[key] == before + 1
+    # The same version is published as jobsearch_model_info, which dashboards join on.
+    assert any(n == "jobsearch_model_info" and ("model_version", version) in labels for n, labels in after)
 
 
 def test_openapi_docs_load_nothing_external(client: httpx.Client) -> None:
