@@ -6,7 +6,7 @@ The pipeline, the API and `jobsearch parse --json` (via `parse_json`) call it.""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from jobsearch.errors import BadQueryError, UnknownMemberError
@@ -71,6 +71,8 @@ class RuleQueryEngine:
         local_currency = ix.g.countries[country].currency if country in ix.g.countries else None
         settle_pay(draft, pending_pay, local_currency)
 
+        # Chips in the order the user wrote them.
+        draft.constraints.sort(key=lambda c: _position(text, c["span"]))
         meaning = semantic_text(q)
         if meaning.lower() in _EMPTY_MEANING:
             meaning = ""
@@ -90,5 +92,6 @@ def parse_json(engine: RuleQueryEngine, text: str, member_id: str | None = None)
     return engine.parse(text, member_id).model_dump(mode="json")
 
 
-def default_now() -> datetime:
-    return datetime.now(UTC)
+def _position(text: str, span: str) -> int:
+    at = text.find(span)
+    return at if at >= 0 else len(text)
