@@ -1,0 +1,128 @@
+{{/* Names, labels and the shared security settings every template uses. */}}
+
+{{- define "jobsearch.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "jobsearch.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- define "jobsearch.selectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "jobsearch.image" -}}
+{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end -}}
+
+{{- define "jobsearch.claimName" -}}
+{{- if .Values.storage.existingClaim -}}{{ .Values.storage.existingClaim }}{{- else -}}{{ include "jobsearch.fullname" . }}-data{{- end -}}
+{{- end -}}
+
+{{- define "jobsearch.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .Values.podSecurityContext.runAsUser }}
+runAsGroup: {{ .Values.podSecurityContext.runAsGroup }}
+fsGroup: {{ .Values.podSecurityContext.fsGroup }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "jobsearch.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop: ["ALL"]
+{{- end -}}
+
+{{/* Triton predictor of one model (encoder or ranker); arg: dict root, model. */}}
+{{- define "jobsearch.tritonPredictor" -}}
+{{- $ := .root -}}
+{{- $m := .model -}}
+minReplicas: {{ $m.minReplicas | default 1 }}
+maxReplicas: {{ $m.maxReplicas | default 3 }}
+{{- if $m.canary.enabled }}
+canaryTrafficPercent: {{ $m.canary.trafficPercent }}
+{{- end }}
+securityContext:
+  runAsNonRoot: true
+  runAsUser: {{ $.Values.triton.runAsUser }}
+  seccompProfile:
+    type: RuntimeDefault
+{{- with $.Values.imagePullSecrets }}
+imagePullSecrets: {{ toYaml . | nindent 2 }}
+{{- end }}
+{{- if $.Values.gpu.enabled }}
+{{- with $.Values.gpu.nodeSelector }}
+nodeSelector: {{ toYaml . | nindent 2 }}
+{{- end }}
+{{- with $.Values.gpu.tolerations }}
+tolerations: {{ toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+model:
+  modelFormat:
+    name: onnx
+  runtime: {{ include "jobsearch.fullname" $ }}-triton
+  protocolVersion: v2
+  storageUri: {{ printf "%s/%s-v%s" $.Values.models.storageUri $m.name $m.version | quote }}
+  args:
+    - --model-control-mode=explicit
+    - {{ printf "--load-model=%s" $m.name | quote }}
+  env:
+    - name: JOBSEARCH_MODEL_VERSION
+      value: {{ $m.version | quote }}
+  resources:
+    requests:
+      {{- toYaml $.Values.triton.resources.requests | nindent 6 }}
+      {{- if $.Values.gpu.enabled }}
+      {{ $.Values.gpu.resourceName }}: {{ $.Values.gpu.count | quote }}
+      {{- end }}
+    limits:
+      {{- toYaml $.Values.triton.resources.limits | nindent 6 }}
+      {{- if $.Values.gpu.enabled }}
+      {{ $.Values.gpu.resourceName }}: {{ $.Values.gpu.count | quote }}
+      {{- end }}
+  securityContext:
+    allowPrivilegeEscalation: false
+    capabilities:
+      drop: ["ALL"]
+{{- end -}}
+
+{{/* A jobsearch Python runtime predictor (shard server / query engine); arg: dict root, role, args, resources. */}}
+{{- define "jobsearch.pythonModel" -}}
+{{- $ := .root -}}
+modelFormat:
+  name: {{ printf "jobsearch-%s" .role }}
+runtime: {{ include "jobsearch.fullname" $ }}-python
+protocolVersion: v2
+args:
+  {{- toYaml .args | nindent 2 }}
+env:
+  - name: JOBSEARCH_HOME
+    value: {{ printf "%s/home" $.Values.storage.mountPath | quote }}
+  - name: HF_HUB_OFFLINE
+    value: "1"
+resources: {{ toYaml .resources | nindent 2 }}
+securityContext: {{ include "jobsearch.containerSecurityContext" $ | nindent 2 }}
+volumeMounts:
+  - name: data
+    mountPath: {{ $.Values.storage.mountPath }}
+    readOnly: true
+  - name: tmp
+    mountPath: /tmp
+{{- end -}}
