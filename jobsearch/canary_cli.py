@@ -23,6 +23,11 @@ app = typer.Typer(
 EXIT = {"promote": 0, "rollback": 1, "inconclusive": 3}
 
 
+@app.callback()
+def _group() -> None:
+    """Keeps `analyze` a sub-command even while it is the only one."""
+
+
 @app.command()
 def analyze(
     prometheus: str = typer.Option(..., help="Prometheus base URL, e.g. http://127.0.0.1:9090"),

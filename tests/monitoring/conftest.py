@@ -98,6 +98,17 @@ def known_names() -> set[str]:
 
 
 @pytest.fixture(scope="session")
+def poll() -> Callable[..., Any]:
+    """`wait_until` as a fixture (tests here never import conftest by name)."""
+    return wait_until
+
+
+@pytest.fixture
+def unused_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
 def names_in() -> Callable[[str], set[str]]:
     return metric_names_in
 
