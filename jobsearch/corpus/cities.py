@@ -73,7 +73,7 @@ def city_table() -> CityTable:
         w = pops**0.75 * np.where(hub, HUB_BOOST, 1.0) * boost
         w = np.maximum(w, 0.15 * w.mean())  # small cities still show up
         w = share * w / w.sum()
-        chosen += [(c, bool(h), float(x)) for c, h, x in zip(picked, hub, w)]
+        chosen += [(c, bool(h), float(x)) for c, h, x in zip(picked, hub, w, strict=True)]
     weight = np.array([x for _, _, x in chosen])
     return CityTable(
         ids=[c.id for c, _, _ in chosen],

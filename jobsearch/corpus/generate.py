@@ -84,7 +84,7 @@ def generate_corpus(out_dir: Path, *, n_jobs: int, seed: int = 0, n_members: int
 
     # Employers: industries in proportion to the postings that will need them.
     demand: dict[str, float] = {}
-    for j, count in zip(*np.unique(occ, return_counts=True)):
+    for j, count in zip(*np.unique(occ, return_counts=True), strict=True):
         for ind, w in industry_weights(occs[j].code).items():
             demand[ind] = demand.get(ind, 0.0) + count * w / sum(industry_weights(occs[j].code).values())
     emp = generate_employers(rng, demand, n=int(np.clip(n_jobs // 20, 150, 6000)))
@@ -126,14 +126,14 @@ def generate_corpus(out_dir: Path, *, n_jobs: int, seed: int = 0, n_members: int
     second = np.where(rng.random(n_jobs) < MULTI_CITY_SHARE, _pick(rng, cities.weight, n_jobs), -1)
     bar.update(1)
 
-    rows: dict[str, list] = {k: [] for k in ("job_id", "title", "description", "location_ids", "skills")}
+    cols: dict[str, list] = {k: [] for k in ("job_id", "title", "description", "location_ids", "skills")}
     wp_names = ("onsite", "hybrid", "remote")
     width = max(6, len(str(n_jobs)))
     for i in range(n_jobs):
         o = occs[occ[i]]
         c = emp.companies[company[i]]
-        weights = [1.0 / (k + 1) ** 0.9 for k in range(len(o.alternate_titles))]
-        base = r.choices(o.alternate_titles, weights)[0]
+        title_w = [1.0 / (k + 1) ** 0.9 for k in range(len(o.alternate_titles))]
+        base = r.choices(o.alternate_titles, title_w)[0]
         sen = SENIORITIES[seniority[i]]
         title = make_title(o, base, sen, r)
         k = min(len(o.skills), r.randint(4, 7))
@@ -150,32 +150,34 @@ def generate_corpus(out_dir: Path, *, n_jobs: int, seed: int = 0, n_members: int
             staffing=c.type == "staffing", place=cities.names[city[i]], country=cc.name if cc else country[i],
             workplace=wp_names[workplace[i]], remote_share=float(remote_share[i]), seniority=sen,
             employment=employment[i], skills=skills, pay=pay_text, r=r)
-        rows["job_id"].append(f"j{seed}-{i:0{width}d}")
-        rows["title"].append(title)
-        rows["description"].append(desc)
-        rows["location_ids"].append(locs)
-        rows["skills"].append(skills)
+        cols["job_id"].append(f"j{seed}-{i:0{width}d}")
+        cols["title"].append(title)
+        cols["description"].append(desc)
+        cols["location_ids"].append(locs)
+        cols["skills"].append(skills)
         if (i + 1) % 5000 == 0:
             bar.update(5000)
     bar.update(n_jobs % 5000)
 
     cos = emp.companies
     table = pa.table({
-        **{k: rows[k] for k in ("job_id", "title", "description")},
+        **{k: cols[k] for k in ("job_id", "title", "description")},
         "company_id": [cos[j].id for j in company],
         "company_name": [cos[j].name for j in company],
         "company_type": [cos[j].type for j in company],
         "industry_naics": [cos[j].industry_naics for j in company],
-        "location_ids": rows["location_ids"],
+        "location_ids": cols["location_ids"],
         "workplace": np.array(wp_names)[workplace],
         "remote_share": remote_share.astype(np.float32),
-        "salary_min": pay["salary_min"], "salary_max": pay["salary_max"],
+        # Missing pay is null (not NaN), as in a Posting without salary.
+        "salary_min": pa.array(pay["salary_min"], mask=np.isnan(pay["salary_min"])),
+        "salary_max": pa.array(pay["salary_max"], mask=np.isnan(pay["salary_max"])),
         "salary_currency": pay["salary_currency"], "salary_period": pay["salary_period"],
         "posted_at": pa.array(posted, type=pa.timestamp("s", tz="UTC")),
         "seniority": np.array(SENIORITIES)[seniority],
         "employment_type": employment,
         "occupation_code": [occs[j].code for j in occ],
-        "skills": rows["skills"],
+        "skills": cols["skills"],
     }, schema=POSTINGS_SCHEMA)
     out_dir = Path(out_dir)
     write_postings(table, out_dir)

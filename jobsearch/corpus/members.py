@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from jobsearch.corpus.table import COMPANIES_FILE, MEMBERS_FILE
 from jobsearch.errors import JobSearchError
-from jobsearch.schema import Company, Member, MemberPreferences, SalaryFloor
+from jobsearch.schema import Company, Member, MemberPreferences, SalaryFloor, Workplace
 from jobsearch.taxonomy.currency import PERIODS_PER_YEAR, USD_PER_UNIT
 from jobsearch.taxonomy.occupations import get_occupation
 from jobsearch.taxonomy.places import gazetteer
@@ -24,19 +24,22 @@ _FIRST = ("Anna", "Ben", "Chloé", "Daniel", "Elif", "Farah", "Giulia", "Hiro", 
 _LAST = ("Schmidt", "Okafor", "García", "Tanaka", "Novak", "Khan", "Rossi", "Müller", "Silva", "Chen",
          "Johnson", "Kowalski", "Dubois", "Patel", "Andersson", "Murphy", "Nguyen", "Cohen", "Fischer",
          "Moreau", "Santos", "Kim", "Larsen", "Haddad", "Ivanova", "Brown", "Weber", "Sato")
-_WORKPLACE_PREFS = ([], [], ["remote"], ["remote", "hybrid"], ["hybrid"], ["onsite", "hybrid"])
+_WORKPLACE_PREFS: tuple[list[Workplace], ...] = ([], [], ["remote"], ["remote", "hybrid"], ["hybrid"], ["onsite", "hybrid"])
 # The first member is the demo persona: a data engineer in Berlin.
 _DEMO_PERSONA = ("15-1243.00", "Berlin", "DE")
 
 
-def _annual_median(table: pa.Table, rows: np.ndarray) -> float | None:
-    mins = table.column("salary_min").to_numpy(zero_copy_only=False)[rows]
-    maxs = table.column("salary_max").to_numpy(zero_copy_only=False)[rows]
-    cur = table.column("salary_currency").to_pylist()
-    per = table.column("salary_period").to_pylist()
-    vals = [(a + b) / 2 * PERIODS_PER_YEAR[per[i]] * USD_PER_UNIT[cur[i]]
-            for i, a, b in zip(rows.tolist(), mins, maxs) if per[i] is not None]
-    return float(np.median(vals)) if vals else None
+def _annual_usd(table: pa.Table) -> np.ndarray:
+    """Annualised USD pay midpoint per posting (NaN without pay), vectorised."""
+    smin = table.column("salary_min").to_numpy(zero_copy_only=False).astype(np.float64)
+    smax = table.column("salary_max").to_numpy(zero_copy_only=False).astype(np.float64)
+    factor = np.ones(len(smin))
+    for col, lookup in (("salary_currency", USD_PER_UNIT), ("salary_period", PERIODS_PER_YEAR)):
+        enc = table.column(col).combine_chunks().dictionary_encode()
+        values = np.array([lookup.get(v, np.nan) for v in enc.dictionary.to_pylist()] + [np.nan])
+        idx = enc.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)
+        factor *= values[idx]
+    return (smin + smax) / 2 * factor
 
 
 def generate_members(table: pa.Table, companies: list[Company], *, n: int = 50, seed: int = 0) -> list[Member]:
@@ -48,6 +51,10 @@ def generate_members(table: pa.Table, companies: list[Company], *, n: int = 50, 
     gaz = gazetteer()
     occ = np.array(table.column("occupation_code").to_pylist())
     locs = [ids[0] for ids in table.column("location_ids").to_pylist()]
+    cc_of = {i: gaz.cities[i].country_code if i in gaz.cities else "" for i in set(locs)}
+    row_cc = np.array([cc_of[i] for i in locs])
+    row_city = np.array([gaz.cities[i].name if i in gaz.cities else "" for i in locs])
+    annual = _annual_usd(table)
     comp = np.array(table.column("company_id").to_pylist())
     titles = table.column("title").to_pylist()
     skills = table.column("skills").to_pylist()
@@ -60,8 +67,8 @@ def generate_members(table: pa.Table, companies: list[Company], *, n: int = 50, 
         row = r.randrange(table.num_rows)
         if m == 0:  # demo persona if the corpus has one
             code, city_name, cc = _DEMO_PERSONA
-            hits = [i for i in np.flatnonzero(occ == code).tolist() if gaz.cities[locs[i]].name == city_name]
-            row = hits[0] if hits else row
+            hits = np.flatnonzero((occ == code) & (row_city == city_name) & (row_cc == cc))
+            row = int(hits[0]) if len(hits) else row
         same_occ = np.flatnonzero(occ == occ[row])
         hiring = sorted(set(comp[same_occ].tolist()) - {comp[row]})
         others = sorted(set(known) - set(hiring) - {comp[row]})
@@ -71,8 +78,8 @@ def generate_members(table: pa.Table, companies: list[Company], *, n: int = 50, 
         city = gaz.cities[locs[row]]
         country = gaz.countries.get(city.country_code)
         floor = None
-        near = same_occ[[gaz.cities[locs[i]].country_code == city.country_code for i in same_occ.tolist()]]
-        median = _annual_median(table, near) if r.random() < 0.6 else None
+        near = annual[same_occ][(row_cc[same_occ] == city.country_code) & ~np.isnan(annual[same_occ])]
+        median = float(np.median(near)) if len(near) and r.random() < 0.6 else None
         cur = country.currency if country and country.currency in USD_PER_UNIT else "USD"
         if median:
             amount = round(median / USD_PER_UNIT[cur], -3)

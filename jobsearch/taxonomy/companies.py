@@ -180,7 +180,7 @@ def generate_employers(rng: np.random.Generator, industry_demand: dict[str, floa
     demand = np.array([industry_demand[c] for c in codes], dtype=np.float64)
     n_direct = max(n - n_staff, 3 * len(codes))
     counts = np.full(len(codes), 3) + rng.multinomial(n_direct - 3 * len(codes), demand / demand.sum())
-    industries = [c for c, k in zip(codes, counts) for _ in range(int(k))] + ["5613"] * n_staff
+    industries = [c for c, k in zip(codes, counts, strict=True) for _ in range(int(k))] + ["5613"] * n_staff
     reserved, used, names = _reserved_words(), set(), []
     famous = {code: [name for name, ind in FAMOUS if ind == code] for code in codes}
     seen_industry: dict[str, int] = {}
@@ -199,7 +199,7 @@ def generate_employers(rng: np.random.Generator, industry_demand: dict[str, floa
         used.add(name.split()[0].lower())
         names.append(name)
     companies = []
-    for i, (name, ind) in enumerate(zip(names, industries)):
+    for i, (name, ind) in enumerate(zip(names, industries, strict=True)):
         staffing = ind == "5613"
         naics = STAFFING_NAICS[i % 2] if staffing else ind
         companies.append(Company(id=f"c{i:05d}", name=name, type="staffing" if staffing else "direct",

@@ -15,10 +15,9 @@ from pathlib import Path
 from jobsearch.taxonomy.occupation_data import OCCUPATION_LINES, SOC_FAMILIES
 
 _SENIORITY_WORDS = frozenset(
-    "senior sr sr. junior jr jr. lead staff principal head chief associate entry level mid "
-    "ii iii iv i intern internship trainee apprentice experienced".split()
+    ["senior", "sr", "sr.", "junior", "jr", "jr.", "lead", "staff", "principal", "head", "chief", "associate", "entry", "level", "mid", "ii", "iii", "iv", "i", "intern", "internship", "trainee", "apprentice", "experienced"]
 )
-_NOISE_WORDS = frozenset("job jobs role roles position positions opening openings vacancy vacancies work a an the".split())
+_NOISE_WORDS = frozenset(["job", "jobs", "role", "roles", "position", "positions", "opening", "openings", "vacancy", "vacancies", "work", "a", "an", "the"])
 
 
 @dataclass(frozen=True, slots=True)

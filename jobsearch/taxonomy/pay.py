@@ -176,14 +176,20 @@ def _lookup(area_code: str, soc: str) -> np.ndarray | None:
     return np.where(np.isnan(row), fill, row)
 
 
-def _soc(code: str) -> str:
-    return code[:7].replace("-", "") if "-" in code else code
+# O*NET codes whose OEWS estimate lives under another (2018 SOC merges).
+SOC_ALIASES = {"211014": "211018", "211011": "211018"}
+
+
+def _soc_candidates(code: str) -> list[str]:
+    """The detailed SOC code, its OEWS alias, then its broad group ("131023" -> "131020")."""
+    soc = code[:7].replace("-", "") if "-" in code else code
+    return list(dict.fromkeys([soc, SOC_ALIASES.get(soc, soc), soc[:5] + "0"]))
 
 
 def us_wages(occupation_code: str, city_id: str | None = None) -> WagePercentiles | None:
     """Annual wage percentiles for an O*NET/SOC code at a US city's metro, else its state,
     else the nation; None when BLS publishes nothing for the occupation."""
-    soc = _soc(occupation_code)
+    socs = _soc_candidates(occupation_code)
     candidates: list[tuple[str, str]] = []
     if city_id is not None:
         metro = metro_for_city(city_id)
@@ -195,9 +201,11 @@ def us_wages(occupation_code: str, city_id: str | None = None) -> WagePercentile
             candidates.append((state, "state"))
     candidates.append(("0000000", "national"))
     for area, level in candidates:
-        row = _lookup(area, soc)
-        if row is not None:
-            return WagePercentiles(*map(float, row), level=level, area_code=area, area_name=area_name(area))
+        for soc in socs:
+            row = _lookup(area, soc)
+            if row is not None:
+                p10, p25, median, p75, p90 = (float(v) for v in row)
+                return WagePercentiles(p10, p25, median, p75, p90, level, area, area_name(area))
     return None
 
 
