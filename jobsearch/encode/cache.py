@@ -60,8 +60,9 @@ class CachedEncoder:
         for key, text in zip(keys, items, strict=True):
             if key not in self._rows and key not in missing:
                 missing[key] = text
+        # a hit is a text served without encoding (repeats within one call count as hits)
         self.misses += len(missing)
-        self.hits += len(items) - sum(1 for k in keys if k in missing)
+        self.hits += len(items) - len(missing)
         if missing:
             self._encode_missing(missing, progress)
         out = np.empty((len(items), self.dim), dtype=np.float32)

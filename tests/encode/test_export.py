@@ -62,10 +62,12 @@ def test_bad_max_length_is_rejected(tmp_path: Path) -> None:
 def test_plain_reexport_replaces_the_version_atomically(tmp_path: Path, retriever_dir: Path) -> None:
     """Re-exporting over an existing version swaps the folder: the new manifest and model
     agree, nothing of the old one or of the temp folder is left."""
+    import shutil
+
     from jobsearch.encode.onnx_encoder import OnnxEncoder
 
-    fused = export_retriever(tmp_path, max_length=64)
-    fused_id = Manifest.read(fused).model_id
+    shutil.copytree(retriever_dir, version_dir(tmp_path))  # an existing (fused) version
+    fused_id = Manifest.read(version_dir(tmp_path)).model_id
     plain = export_retriever(tmp_path, max_length=64, optimize=None)
     assert plain == version_dir(tmp_path)
     manifest = Manifest.read(plain)
