@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime
 
 import numpy as np
@@ -95,8 +96,10 @@ class PolicyGrader:
         members: dict[str, Member] | None = None,
         now: datetime | None = None,
         embed: Callable[[Sequence[str]], np.ndarray] | None = None,
+        paystats: Any = None,
     ) -> None:
         self.jobs = jobs
+        self.paystats = paystats  # jobsearch.paystats.PayStats (annual_usd(stat, occupation_code=...))
         self.members = members or {}
         self.now = now or jobs.latest
         self.embed = embed
@@ -104,8 +107,18 @@ class PolicyGrader:
         self._qvec: dict[str, np.ndarray] = {}
 
     def resolved_floor(self, intent: QueryIntent) -> float | None:
+        """The pay floor as annual USD; "above median" resolves through the product's pay
+        statistics (role and place, `paystats`) when given, else the corpus fallback."""
         f = intent.filters.min_salary
-        rel = self.pay.resolve(f.relative, self._profile(intent)[0]) if f and f.relative else None
+        if f is None or f.amount is not None or not f.relative:
+            return floor_usd(intent.filters)
+        occ = self._profile(intent)[0]
+        rel = None
+        if self.paystats is not None:
+            rel = self.paystats.annual_usd(f.relative, occupation_code=occ, location_ids=intent.filters.location_ids,
+                                           country_codes=intent.filters.country_codes)
+        if rel is None:
+            rel = self.pay.resolve(f.relative, occ)
         return floor_usd(intent.filters, relative_usd=rel)
 
     def _profile(self, intent: QueryIntent) -> tuple[str | None, list[str], str | None]:

@@ -9,7 +9,6 @@ import json
 import random
 import re
 from collections.abc import Sequence
-from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +17,9 @@ from pydantic import BaseModel, ConfigDict
 from jobsearch.models import noise
 from jobsearch.models.intent import QueryIntent
 from jobsearch.models.jobtable import JobTable
+from jobsearch.models.strict import floor_usd, violation_mask
 from jobsearch.models.templates import FAMILIES, MISSIONS, Family
-from jobsearch.schema import SENIORITIES, Filters, Member, SalaryFloor
+from jobsearch.schema import Filters, Member, SalaryFloor
 
 SPLITS = ("train", "val", "test")
 _SENIOR_WORDS = re.compile(
@@ -88,15 +88,19 @@ class QueryGenerator:
         self.now = jobs.latest
 
     def generate(self, n: int) -> list[SynthQuery]:
+        """Families take turns (with some random picks); each tries up to 50 anchors,
+        since a constraint-heavy family needs a rare posting to satisfy it."""
         rng = random.Random(self.seed)
         out: list[SynthQuery] = []
-        attempts = 0
-        while len(out) < n and attempts < n * 20:
-            attempts += 1
-            fam = FAMILIES[(len(out) + attempts) % len(FAMILIES)] if rng.random() < 0.7 else rng.choice(FAMILIES)
-            q = self._one(fam, rng, len(out))
-            if q is not None:
-                out.append(q)
+        turn = 0
+        while len(out) < n and turn < n * 3:
+            fam = FAMILIES[turn % len(FAMILIES)] if rng.random() < 0.7 else rng.choice(FAMILIES)
+            turn += 1
+            for _ in range(50):
+                q = self._one(fam, rng, len(out))
+                if q is not None:
+                    out.append(q)
+                    break
         return out
 
     # -- building one query ------------------------------------------------------------
@@ -214,18 +218,22 @@ class QueryGenerator:
                 if not member.location_id:
                     return None
                 personal.append("near_me")
-                f.location_ids = [member.location_id]
+                f.location_ids = self._near(member.location_id)
             if "{role}" not in pattern:
                 personal.append("profile")
                 intent["occupation_code"] = None
                 semantic = [member.headline]
 
+        # The anchor must satisfy the query (pay "above median" is checked at grading time).
+        anchor_bad = violation_mask(jobs, np.array([row]), f, now=self.now, pay_floor_usd=floor_usd(f))
+        if anchor_bad[0]:
+            return None
         text = pattern.format(**slots)
         text, tags = noise.casing(text, rng)
         noise_used += tags
         fam_out = fam.held_out
         group = code[:2]
-        grp_out = group in self.group_out and "profile" not in personal
+        grp_out = group in self.group_out
         if fam_out or grp_out:
             split = "test"
         else:
@@ -259,11 +267,36 @@ class QueryGenerator:
             rows = rows[np.isin(jobs.company_id[rows], list(member.connection_company_ids))]
         return int(rng.choice(list(rows))) if len(rows) else None
 
+    def _near(self, city_id: str) -> list[str]:
+        """The product's "near me": the member's city and every city within NEAR_ME_KM."""
+        try:
+            from jobsearch.query.personal import NEAR_ME_KM
+        except ImportError:  # query engine not installed: the documented default
+            NEAR_ME_KM = 50.0
+        center = self.g.cities.get(city_id)
+        if center is None:
+            return [city_id]
+        if not hasattr(self, "_geo"):
+            ids = sorted(self.g.cities)
+            lat = np.radians([self.g.cities[i].lat for i in ids])
+            lon = np.radians([self.g.cities[i].lon for i in ids])
+            self._geo = (np.array(ids, dtype=object), lat, lon)
+        ids, lat, lon = self._geo
+        la, lo = np.radians(center.lat), np.radians(center.lon)
+        h = np.sin((lat - la) / 2) ** 2 + np.cos(la) * np.cos(lat) * np.sin((lon - lo) / 2) ** 2
+        near = ids[2 * 6371.0 * np.arcsin(np.sqrt(h)) <= NEAR_ME_KM]
+        return [city_id, *sorted(str(i) for i in near if i != city_id)]
+
     def _other_city(self, country: str, not_id: str, rng: random.Random):  # noqa: ANN202
         """Another city of the corpus in the same country (a second place to ask for)."""
-        ids = [c for c in self.jobs.locations.names if c != not_id and c in self.g.cities
-               and self.g.cities[c].country_code == country]
-        return self.g.cities[rng.choice(sorted(ids))] if ids else None
+        if not hasattr(self, "_by_country"):
+            by: dict[str, list[str]] = {}
+            for c in sorted(self.jobs.locations.names):
+                if c in self.g.cities:
+                    by.setdefault(self.g.cities[c].country_code, []).append(c)
+            self._by_country = by
+        ids = [c for c in self._by_country.get(country, ()) if c != not_id]
+        return self.g.cities[rng.choice(ids)] if ids else None
 
 
 def generate_queries(jobs: JobTable, members: Sequence[Member] = (), *, n: int = 2000, seed: int = 0) -> list[SynthQuery]:
@@ -292,6 +325,3 @@ def read_queries(path: Path, *, split: str | None = None) -> list[SynthQuery]:
     out = [SynthQuery.model_validate(json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
     return [q for q in out if split is None or q.split == split]
 
-
-__all__ = ["SynthQuery", "QueryGenerator", "generate_queries", "write_queries", "read_queries", "SPLITS",
-           "role_phrase", "timedelta", "SENIORITIES"]

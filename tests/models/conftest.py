@@ -102,3 +102,27 @@ def case_grader(case_jobs, case_member):
     from jobsearch.models.policy import PolicyGrader
 
     return PolicyGrader(case_jobs, members={"m1": case_member}, now=NOW)
+
+
+@pytest.fixture(scope="session")
+def small_corpus(tmp_path_factory) -> "object":
+    """A small generated corpus (the real generator) for query-set tests."""
+    from jobsearch.corpus.generate import generate_corpus
+
+    out = tmp_path_factory.mktemp("relevance-corpus")
+    generate_corpus(out, n_jobs=800, seed=5, n_members=30, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def small_jobs(small_corpus):
+    from jobsearch.models.jobtable import JobTable
+
+    return JobTable.from_corpus(small_corpus)
+
+
+@pytest.fixture(scope="session")
+def small_members(small_corpus):
+    from jobsearch.corpus.members import load_members
+
+    return load_members(small_corpus)

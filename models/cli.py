@@ -1,0 +1,236 @@
+"""`jobsearch eval ...`: synthetic queries, the teacher cross-encoder, the evaluation
+harness and the LLM-grader check. Heavy imports live inside the commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(
+    name="eval",
+    help=(
+        "Relevance ground truth and evaluation.\n\n"
+        "  jobsearch eval queries                      # synthetic queries with their intent -> <home>/eval/queries\n\n"
+        "  jobsearch eval run --system minilm          # NDCG@10, MRR, Recall@100, violations, parse F1 per query type\n\n"
+        "  jobsearch eval run --system bm25\n\n"
+        "  jobsearch eval compare bm25.json minilm.json  # per-type deltas\n\n"
+        "  jobsearch eval train-teacher                # cross-encoder teacher on policy grades -> <home>/models/teacher\n\n"
+        "  jobsearch eval grade --query-id q0-00001    # the policy grader's top jobs, with reasons\n\n"
+        "The judge is the policy grader (docs/grading-policy.md)."
+    ),
+    no_args_is_help=True,
+)
+
+CorpusOpt = typer.Option(None, help="corpus folder (default: <home>/corpus)")
+QueriesOpt = typer.Option(None, help="queries folder or .jsonl (default: <home>/eval/queries)")
+
+
+def _corpus(corpus_dir: Path | None) -> Path:
+    from jobsearch import home
+
+    return corpus_dir or home.default_corpus_dir()
+
+
+def _queries(path: Path | None) -> Path:
+    from jobsearch import home
+
+    return path or home.data_home() / "eval" / "queries"
+
+
+@app.command()
+def queries(
+    corpus_dir: Path = CorpusOpt,
+    out: Path = typer.Option(None, help="output folder (default: <home>/eval/queries)"),
+    n: int = typer.Option(2000, help="number of queries"),
+    seed: int = typer.Option(0, help="random seed (same seed, same corpus: same queries)"),
+) -> None:
+    """Generate synthetic queries (>= 30 template families, paraphrases, typos, casing) with
+    their structured intent; split by template family and occupation group."""
+    from collections import Counter
+
+    from jobsearch.corpus.members import load_members
+    from jobsearch.models.jobtable import JobTable
+    from jobsearch.models.synth_queries import generate_queries, write_queries
+
+    corpus = _corpus(corpus_dir)
+    jobs = JobTable.from_corpus(corpus)
+    members = load_members(corpus) if (corpus / "members.jsonl").exists() else {}
+    qs = generate_queries(jobs, list(members.values()), n=n, seed=seed)
+    jl, pq = write_queries(qs, _queries(out))
+    typer.echo(f"{len(qs)} queries -> {jl}, {pq}; splits {dict(Counter(q.split for q in qs))}")
+
+
+@app.command()
+def run(
+    system: str = typer.Option("minilm", help="minilm (the pipeline), bm25 (keywords + parsed filters), bm25-raw"),
+    split: str = typer.Option("test", help="train | val | test"),
+    limit: int = typer.Option(0, help="evaluate only the first N queries of the split (0: all)"),
+    corpus_dir: Path = CorpusOpt,
+    index_dir: Path = typer.Option(None, help="index folder (default: <home>/index)"),
+    queries_path: Path = QueriesOpt,
+    out: Path = typer.Option(None, help="result JSON (default: <home>/eval/runs/<system>-<split>.json); .md beside it"),
+) -> None:
+    """Run one system over a split and judge it with the policy grader."""
+    import torch
+
+    from jobsearch import home
+    from jobsearch.models.context import build_system, eval_context, load_grader
+    from jobsearch.models.eval import run_eval, save
+    from jobsearch.models.synth_queries import read_queries
+
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    corpus = _corpus(corpus_dir)
+    qs = read_queries(_queries(queries_path), split=split)
+    qs = qs[:limit] if limit else qs
+    grader, table = load_grader(corpus)
+    ctx = eval_context(grader, table)
+    result = run_eval(system, build_system(system, ctx, index_dir=index_dir, corpus_dir=corpus), qs, ctx)
+    result["split"] = split
+    target = out or home.data_home() / "eval" / "runs" / f"{system}-{split}.json"
+    js, md = save(result, target)
+    typer.echo(md.read_text())
+    typer.echo(f"-> {js}")
+
+
+@app.command()
+def compare(a: Path = typer.Argument(..., help="run A (baseline) JSON"),
+            b: Path = typer.Argument(..., help="run B (candidate) JSON")) -> None:
+    """Per-query-type deltas of two runs (B - A), as a markdown table."""
+    from jobsearch.models.eval import compare as diff
+    from jobsearch.models.eval import compare_markdown
+
+    typer.echo(compare_markdown(diff(json.loads(a.read_text()), json.loads(b.read_text()))))
+
+
+@app.command()
+def grade(
+    query_id: str = typer.Option(..., help="a query id from the query set"),
+    k: int = typer.Option(10, help="how many top-graded jobs to show"),
+    corpus_dir: Path = CorpusOpt,
+    queries_path: Path = QueriesOpt,
+) -> None:
+    """Show the policy grader's best jobs for one synthetic query, with the reasons."""
+    import numpy as np
+
+    from jobsearch.models.context import load_grader
+    from jobsearch.models.policy import GRADE_NAMES
+    from jobsearch.models.synth_queries import read_queries
+
+    q = next((x for x in read_queries(_queries(queries_path)) if x.query_id == query_id), None)
+    if q is None:
+        raise typer.BadParameter(f"no query {query_id!r}")
+    grader, _ = load_grader(_corpus(corpus_dir))
+    g = grader.grade_all(q.intent)
+    order = np.lexsort((-g.similarity, -g.grades))[:k]
+    typer.echo(f"{q.intent.text}  [{q.family}]\n{q.intent.filters.model_dump(exclude_defaults=True)}")
+    for i in order:
+        typer.echo(f"{GRADE_NAMES[g.grades[i]]:9} {grader.jobs.job_id[g.idx[i]]}  {grader.jobs.title[g.idx[i]]}: "
+                   + "; ".join(g.reasons(int(i))))
+
+
+@app.command("train-teacher")
+def train_teacher(
+    corpus_dir: Path = CorpusOpt,
+    queries_path: Path = QueriesOpt,
+    out: Path = typer.Option(None, help="checkpoint folder (default: <home>/models/teacher)"),
+    per_grade: int = typer.Option(600, help="training pairs per grade (5 grades)"),
+    epochs: float = typer.Option(1.0),
+    batch_size: int = typer.Option(16),
+    lr: float = typer.Option(4e-5),
+    max_length: int = typer.Option(128, help="tokens of query + job"),
+    eval_pairs: int = typer.Option(150, help="held-out pairs per grade for cut points (val) and QWK (test)"),
+    threads: int = typer.Option(2, help="torch CPU threads"),
+    seed: int = typer.Option(0),
+) -> None:
+    """Train the cross-encoder teacher on policy grades (train split), fit its grade cut
+    points on the val split, report QWK vs the policy grader on the test split and
+    throughput. Small on purpose (a few thousand pairs): it runs on a laptop CPU."""
+    import torch
+
+    from jobsearch import home
+    from jobsearch.models.context import load_grader
+    from jobsearch.models.relevance_metrics import agreement_report
+    from jobsearch.models.synth_queries import read_queries
+    from jobsearch.models.teacher import CrossEncoderTeacher, TrainConfig, config_dict, throughput
+    from jobsearch.models.teacher_data import build_pairs
+
+    torch.set_num_threads(threads)
+    grader, _ = load_grader(_corpus(corpus_dir))
+    allq = read_queries(_queries(queries_path))
+    split = {s: [q for q in allq if q.split == s] for s in ("train", "val", "test")}
+    train = build_pairs(split["train"], grader, per_grade=per_grade, seed=seed)
+    val = build_pairs(split["val"], grader, per_grade=eval_pairs, seed=seed + 1)
+    test = build_pairs(split["test"], grader, per_grade=eval_pairs, seed=seed + 2)
+    typer.echo(f"pairs: train {len(train)}, val {len(val)}, test {len(test)}")
+    config = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, max_length=max_length, seed=seed)
+    teacher = CrossEncoderTeacher.from_base(max_length=max_length, seed=seed)
+    losses = teacher.train(train, config)
+    import numpy as np
+
+    val_logits = teacher.score([p.query for p in val], [p.job for p in val], progress=True)
+    val_qwk = teacher.fit_cuts(val_logits, np.array([p.grade for p in val]))
+    test_logits = teacher.score([p.query for p in test], [p.job for p in test], progress=True)
+    report = {
+        "test": agreement_report(teacher.grades_of(test_logits), [p.grade for p in test]),
+        "val_qwk": val_qwk,
+        "pairs_per_second": throughput(teacher, test[:256]),
+        "threads": threads,
+        "config": config_dict(config),
+        "n_pairs": {"train": len(train), "val": len(val), "test": len(test)},
+        "loss_first_20": float(np.mean(losses[:20])),
+        "loss_last_20": float(np.mean(losses[-20:])),
+    }
+    target = out or home.models_dir() / "teacher"
+    teacher.save(target, extra={"report": report})
+    typer.echo(json.dumps({k: v for k, v in report.items() if k != "config"}, indent=1))
+    typer.echo(f"-> {target}")
+
+
+@app.command("serve-policy")
+def serve_policy(
+    port: int = typer.Option(8089, help="port on 127.0.0.1"),
+    corpus_dir: Path = CorpusOpt,
+    model: str = typer.Option("jobsearch-policy", help="model name the endpoint answers to"),
+) -> None:
+    """Serve the policy grader as an OpenAI-compatible chat model on 127.0.0.1 (a stand-in
+    LLM judge for `llm-agreement` and for teams without an LLM endpoint)."""
+    import uvicorn
+
+    from jobsearch.models.context import load_grader
+    from jobsearch.models.llm_server import policy_model_app
+
+    grader, _ = load_grader(_corpus(corpus_dir))
+    uvicorn.run(policy_model_app(grader, model_name=model), host="127.0.0.1", port=port)
+
+
+@app.command("llm-agreement")
+def llm_agreement(
+    base_url: str = typer.Option(..., help="OpenAI-compatible server root, e.g. http://127.0.0.1:8089"),
+    model: str = typer.Option(..., help="model name"),
+    api_key: str = typer.Option(None, envvar="JOBSEARCH_LLM_API_KEY", help="bearer token, if the server wants one"),
+    split: str = typer.Option("test"),
+    limit: int = typer.Option(50, help="queries to grade"),
+    per_query: int = typer.Option(20, help="jobs per query (the policy grader's mix of grades)"),
+    corpus_dir: Path = CorpusOpt,
+    queries_path: Path = QueriesOpt,
+) -> None:
+    """Grade a sample with an LLM judge and report agreement with the policy grader
+    (exact, within one, QWK, confusion matrix). Grades are cached under <home>/cache."""
+    import random
+
+    from jobsearch import home
+    from jobsearch.models.context import load_grader
+    from jobsearch.models.llm_grader import LLMGrader, agreement_with_policy
+    from jobsearch.models.synth_queries import read_queries
+    from jobsearch.models.teacher_data import candidates
+
+    grader, _ = load_grader(_corpus(corpus_dir))
+    qs = read_queries(_queries(queries_path), split=split)[:limit]
+    rng = random.Random(0)
+    items = [(q.intent, [str(grader.jobs.job_id[i]) for i in candidates(q, grader, rng)[:per_query]]) for q in qs]
+    llm = LLMGrader(base_url, model, grader.jobs, members=grader.members, api_key=api_key,
+                    cache_path=home.cache_dir() / "llm-grades.sqlite")
+    report = agreement_with_policy(llm, grader, items)
+    typer.echo(json.dumps(report, indent=1))
