@@ -34,12 +34,13 @@ class PayStat:
 class PayStats:
     """Built once per index/corpus; every lookup is a few vectorised masks."""
 
-    def __init__(self, pay: np.ndarray, occupation: np.ndarray, occ_codes: list[str],
-                 country: np.ndarray, loc_rows: dict[str, np.ndarray], *, min_count: int = MIN_COUNT) -> None:
+    def __init__(self, pay: np.ndarray, occupation: np.ndarray, occ_codes: list[str], country: np.ndarray,
+                 country_codes: list[str], loc_rows: dict[str, np.ndarray], *, min_count: int = MIN_COUNT) -> None:
         self.pay = pay  # annual USD midpoint per posting with pay
         self.occupation = occupation  # int code per posting (-1 = none)
         self.occ_index = {c: i for i, c in enumerate(occ_codes)}
-        self.country = country  # ISO code of each posting's first place
+        self.country = country  # index into country_codes of each posting's first place
+        self.country_index = {c: i for i, c in enumerate(country_codes)}
         self.loc_rows = loc_rows  # GeoNames id -> indices of postings there
         self.min_count = min_count
 
@@ -60,25 +61,29 @@ class PayStats:
             factor *= values[enc.indices.to_numpy(zero_copy_only=False)] if len(values) else 1.0
         pay = (smin + smax) / 2 * factor
         occ_enc = table.column("occupation_code").combine_chunks().dictionary_encode()
-        occ = occ_enc.indices.to_numpy(zero_copy_only=False)
-        occ = np.where(np.isnan(occ.astype(np.float64)), -1, occ).astype(np.int64) if occ.dtype.kind == "f" else occ
+        occ = occ_enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        # Location id -> posting rows, via dictionary encoding (no Python loop per row).
         locs = table.column("location_ids").combine_chunks()
-        flat = locs.flatten()
+        flat = locs.flatten().dictionary_encode()
         parents = pc.list_parent_indices(locs).to_numpy()
-        ids, inverse = np.unique(np.asarray(flat.to_pylist(), dtype=object).astype(str), return_inverse=True)
-        order = np.argsort(inverse, kind="stable")
-        bounds = np.searchsorted(inverse[order], np.arange(len(ids) + 1))
-        loc_rows = {str(ids[k]): np.unique(parents[order[bounds[k]:bounds[k + 1]]]) for k in range(len(ids))}
+        codes = flat.indices.to_numpy(zero_copy_only=False)
+        order = np.argsort(codes, kind="stable")
+        ids = flat.dictionary.to_pylist()
+        bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1))
+        loc_rows = {ids[k]: np.unique(parents[order[bounds[k]:bounds[k + 1]]]) for k in range(len(ids))}
+        # Country of each posting's first place, as a small integer code.
         gaz = gazetteer()
-        first = pc.list_element(locs, 0).to_pylist() if len(locs) else []
-        cc_of = {i: (gaz.cities[i].country_code if i in gaz.cities else "") for i in set(first)}
-        country = np.array([cc_of[i] for i in first], dtype=object)
+        first = pc.list_element(locs, 0).dictionary_encode() if len(locs) else pa.array([], pa.string()).dictionary_encode()
+        first_cc = [gaz.cities[i].country_code if i in gaz.cities else "" for i in first.dictionary.to_pylist()]
+        countries = sorted(set(first_cc))
+        cc_code = np.array([countries.index(c) for c in first_cc] + [-1], dtype=np.int64)
+        country = cc_code[first.indices.fill_null(len(first_cc)).to_numpy(zero_copy_only=False)]
         keep = np.isfinite(pay) & (pay > 0)
         if not keep.all():  # unknown currency/period: drop those rows, remap locations
             remap = np.cumsum(keep) - 1
             loc_rows = {k: remap[v[keep[v]]] for k, v in loc_rows.items()}
             pay, occ, country = pay[keep], occ[keep], country[keep]
-        return cls(pay, occ, occ_enc.dictionary.to_pylist(), country, loc_rows, min_count=min_count)
+        return cls(pay, occ, occ_enc.dictionary.to_pylist(), country, countries, loc_rows, min_count=min_count)
 
     def __len__(self) -> int:
         return len(self.pay)
@@ -92,8 +97,12 @@ class PayStats:
             if rows is not None:
                 mask[rows] = True
         if country_codes:
-            mask |= np.isin(self.country, [c.upper() for c in country_codes])
+            mask |= self._country_mask(country_codes)
         return mask
+
+    def _country_mask(self, country_codes: list[str]) -> np.ndarray:
+        wanted = [self.country_index[c.upper()] for c in country_codes if c.upper() in self.country_index]
+        return np.isin(self.country, wanted) if wanted else np.zeros(len(self.pay), dtype=bool)
 
     def lookup(self, stat: str, *, occupation_code: str | None, location_ids: list[str],
                country_codes: list[str]) -> PayStat | None:
@@ -116,7 +125,7 @@ class PayStats:
         if occ_mask is not None and us_only:
             levels.append(("bls-oews", None))
         if occ_mask is not None and countries:
-            levels.append(("occupation+country", occ_mask & np.isin(self.country, countries)))
+            levels.append(("occupation+country", occ_mask & self._country_mask(countries)))
         if occ_mask is not None:
             levels.append(("occupation", occ_mask))
         if place is not None:

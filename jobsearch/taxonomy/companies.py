@@ -102,7 +102,7 @@ FAMOUS: tuple[tuple[str, str], ...] = (
     ("Wide World Importers", "4931"), ("Tailspin Toys", "455"), ("Fourth Coffee", "7225"),
     ("Consolidated Messenger", "4921"), ("Initech", "5415"), ("Globex", "5132"), ("Hooli", "5132"),
     ("Vandelay Industries", "4931"), ("Massive Dynamic", "5417"), ("Cyberdyne Systems", "3344"),
-    ("Oscorp", "3254"), ("Soylent Foods", "4451"), ("Sterling Cooper", "5416"),
+    ("Oscorp", "3254"), ("Soylent Foods", "4451"), ("Bluth Company", "2362"), ("Yoyodyne Propulsion", "3361"),
 )
 # Short English words a coined name could accidentally spell; names need 5+ letters anyway.
 _COMMON_WORDS = (
@@ -182,7 +182,8 @@ def generate_employers(rng: np.random.Generator, industry_demand: dict[str, floa
     counts = np.full(len(codes), 3) + rng.multinomial(n_direct - 3 * len(codes), demand / demand.sum())
     industries = [c for c, k in zip(codes, counts, strict=True) for _ in range(int(k))] + ["5613"] * n_staff
     reserved, used, names = _reserved_words(), set(), []
-    famous = {code: [name for name, ind in FAMOUS if ind == code] for code in codes}
+    famous = {code: [name for name, ind in FAMOUS if ind == code and name.split()[0].lower() not in reserved]
+              for code in codes}
     seen_industry: dict[str, int] = {}
     for ind in industries:
         rank = seen_industry.get(ind, 0)

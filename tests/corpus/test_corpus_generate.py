@@ -48,11 +48,25 @@ def test_summary_and_side_files(small_corpus: Path) -> None:
     ids = {c.id for c in companies}
     assert ids == set(read_postings(small_corpus).column("company_id").to_pylist())
     assert len({c.name for c in companies}) == len(companies)  # names are unique
+    heads = [c.name.split()[0].lower() for c in companies]
+    assert len(set(heads)) == len(heads)  # and so is their first word: a query can name them
+    cities = {c.name.lower() for c in gazetteer().cities.values()}
+    assert not [h for h in heads if h in cities]
+    assert sum(c.type == "staffing" for c in companies) >= 0.1 * len(companies)
     members = load_members(small_corpus)
     assert sorted(members) == [f"m{i:03d}" for i in range(1, 21)]
+    table = read_postings(small_corpus)
+    hiring: dict[str, set[str]] = {}
+    for occ, cid in zip(table.column("occupation_code").to_pylist(), table.column("company_id").to_pylist(),
+                        strict=True):
+        hiring.setdefault(occ, set()).add(cid)
     for m in members.values():
         assert m.connection_company_ids and set(m.connection_company_ids) <= ids
-        assert m.location_id in gazetteer().cities and m.skills
+        assert m.location_id in gazetteer().cities and m.skills and m.headline
+        if len(hiring[m.occupation_code]) > 2:  # some connections work where the member's field hires
+            assert set(m.connection_company_ids) & hiring[m.occupation_code]
+    assert members["m001"].occupation_code == "15-1243.00"
+    assert gazetteer().cities[members["m001"].location_id].name == "Berlin"
 
 
 def test_rejects_bad_size(tmp_path: Path) -> None:
