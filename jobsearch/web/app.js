@@ -26,7 +26,7 @@
   const template = $("result-template");
 
   // What the current results answer: the query as typed, who searches, removed constraints.
-  const state = { query: "", member: "", remove: [], k: PAGE, queryId: null, seq: 0 };
+  const state = { query: "", member: "", remove: [], k: PAGE, queryId: null, seq: 0, refocus: false };
 
   // ---- formatting -------------------------------------------------------------------------
 
@@ -116,6 +116,10 @@
       chipList.append(li);
     }
     resetFilters.hidden = state.remove.length === 0;
+    if (state.refocus) { // the removed chip had focus: keep keyboard users among the chips
+      state.refocus = false;
+      (chipList.querySelector(".chip") || (resetFilters.hidden ? input : resetFilters)).focus();
+    }
     semantic.textContent = query.semantic_text ? `Matching by meaning: “${query.semantic_text}”` : "";
     notes.replaceChildren();
     for (const u of query.unresolved || []) {
@@ -285,6 +289,7 @@
   function removeConstraint(key) {
     if (!state.remove.includes(key)) state.remove.push(key);
     state.k = PAGE;
+    state.refocus = true;
     runSearch();
   }
 
