@@ -1,0 +1,37 @@
+"""The query engine server: a KServe model turning query text (+ member) into the
+ParsedQuery JSON contract (`jobsearch parse --json`), with the rule engine the embedded
+pipeline uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import kserve
+from jobsearch.runtimes.kserve_io import domain_errors, inputs_of, response, text_of
+
+
+class QueryEngineServer(kserve.Model):
+    def __init__(self, name: str, *, index_dir: Path, corpus_dir: Path | None = None) -> None:
+        super().__init__(name)
+        self.index_dir, self.corpus_dir = index_dir, corpus_dir
+        self.engine: Any = None
+
+    def load(self) -> bool:
+        from jobsearch.runtimes.catalog import load_catalog
+
+        from jobsearch.query.engine import RuleQueryEngine
+
+        catalog = load_catalog(self.index_dir, self.corpus_dir)
+        self.engine = RuleQueryEngine(companies=catalog.companies, members=catalog.members)
+        self.ready = True
+        return True
+
+    def predict(self, payload: Any, headers: dict[str, str] | None = None,
+                response_headers: dict[str, str] | None = None) -> Any:
+        with domain_errors():
+            inputs = inputs_of(payload)
+            text = text_of(inputs, "text")
+            member = text_of(inputs, "member_id", "") or None
+            parsed = self.engine.parse(text, member)
+            return response(self.name, {"parsed": [parsed.model_dump_json()]})

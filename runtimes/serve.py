@@ -1,0 +1,67 @@
+"""Entry point of the jobsearch KServe runtimes (`python -m jobsearch.runtimes.serve`):
+one ModelServer process serving one role (shard server, query engine or transformer).
+The ServingRuntime and InferenceServices in the Helm chart run this."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from kserve import model_server
+
+    ap = argparse.ArgumentParser(parents=[model_server.parser], description=__doc__)
+    ap.add_argument("--role", choices=["shard", "query", "transformer"], required=True)
+    ap.add_argument("--index-dir", type=Path, help="Index root to serve (default: the data home's).")
+    ap.add_argument("--active-file", type=Path, help="File naming the index root (the operator's pointer).")
+    ap.add_argument("--corpus-dir", type=Path, help="Corpus folder with members.jsonl.")
+    ap.add_argument("--shard", type=int, default=0)
+    ap.add_argument("--shards", type=int, default=1)
+    ap.add_argument("--poll-seconds", type=float, default=1.0, help="How often to check the pointer.")
+    ap.add_argument("--query-url", help="Query engine model URL (default: the predictor host).")
+    ap.add_argument("--encoder-url", help="Triton encoder model URL, e.g. http://h/v2/models/retriever.")
+    ap.add_argument("--encoder-dir", type=Path, help="Model version folder with the tokenizer files.")
+    ap.add_argument("--shard-url", action="append", default=[], help="Shard server model URL (repeat).")
+    ap.add_argument("--remote-timeout", type=float, default=10.0, help="Seconds per remote call.")
+    return ap
+
+
+def make_model(args: argparse.Namespace) -> object:
+    from jobsearch.runtimes.catalog import resolve_index_dir
+
+    if args.role == "shard":
+        from jobsearch.runtimes.shard_server import ShardServer
+
+        return ShardServer(args.model_name, shard=args.shard, shards=args.shards,
+                           active_file=args.active_file, index_dir=args.index_dir,
+                           poll_s=args.poll_seconds)
+    index_dir = resolve_index_dir(index_dir=args.index_dir, active_file=args.active_file)
+    if args.role == "query":
+        from jobsearch.runtimes.query_server import QueryEngineServer
+
+        return QueryEngineServer(args.model_name, index_dir=index_dir, corpus_dir=args.corpus_dir)
+    from jobsearch.runtimes.transformer import SearchTransformer
+
+    query_url = args.query_url or f"http://{args.predictor_host}/v2/models/{args.model_name}"
+    return SearchTransformer(
+        args.model_name, query_url=query_url, encoder_url=args.encoder_url,
+        encoder_dir=args.encoder_dir, shard_urls=args.shard_url, index_dir=index_dir,
+        corpus_dir=args.corpus_dir, timeout_s=args.remote_timeout,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    import kserve
+
+    args, _ = build_parser().parse_known_args(argv)
+    logging.basicConfig(level=logging.INFO)
+    model = make_model(args)
+    model.load()  # type: ignore[attr-defined]
+    kserve.ModelServer(http_port=args.http_port, grpc_port=args.grpc_port, enable_grpc=False,
+                       workers=1).start([model])  # type: ignore[list-item]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Triton model repositories for the ONNX models (retriever encoder, ranker)."""
