@@ -1,0 +1,280 @@
+"""Bounded, loopback-only load test of `jobsearch serve`: open-loop Poisson arrivals at
+increasing rates with a realistic query mix; per step throughput, p50/p95/p99 and errors,
+and the knee of the curve, as JSON and a PNG plot.
+
+    python bench/load.py --url http://127.0.0.1:8000 --rates 1,2,4,8,16 --step-seconds 15
+    python bench/load.py --serve            # starts `jobsearch serve` on a free loopback port
+
+Never part of the test run's pass/fail: numbers depend on the machine and its neighbours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import json
+import random
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+ROLES = ["software engineer", "data scientist", "nurse", "product manager", "accountant",
+         "devops engineer", "marketing manager", "teacher", "data engineer", "UX designer",
+         "sales representative", "mechanical engineer", "python developer", "project manager"]
+PLACES = ["in Seattle", "in Berlin", "in London", "in San Francisco Bay Area", "in New York",
+          "in Toronto", "in Silicon Valley or Seattle", "in Paris", "near Austin", ""]
+CONSTRAINTS = ["", "remote", "mostly remote", "hybrid", "posted this week", "above median pay",
+               "not from staffing agencies", "senior", "entry level", "full time, 120k USD+",
+               "remote, posted recently, not from staffing agencies"]
+
+
+@dataclass
+class Step:
+    offered_rps: float
+    sent: int = 0
+    ok: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    shed: int = 0  # arrivals dropped because max in-flight was reached (the client saturated)
+    duration_s: float = 0.0
+    throughput_rps: float = 0.0
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    p99_ms: float | None = None
+    max_ms: float | None = None
+
+    @property
+    def error_ratio(self) -> float:
+        failed = sum(self.errors.values()) + self.shed
+        return failed / self.sent if self.sent else 0.0
+
+
+class QueryMix:
+    """60% popular queries (Zipf over a pool of 40: what caches see), 30% long-tail
+    compositions, 10% personalised (a demo member's id)."""
+
+    def __init__(self, rng: random.Random, member_ids: list[str]) -> None:
+        self.rng, self.members = rng, member_ids
+        self.head = [self._compose() for _ in range(40)]
+        self.weights = [1 / (i + 1) for i in range(len(self.head))]
+
+    def _compose(self) -> str:
+        r = self.rng
+        parts = [r.choice(ROLES) + " jobs", r.choice(PLACES), r.choice(CONSTRAINTS)]
+        return ", ".join(p for p in parts if p).replace(" jobs, in", " jobs in")
+
+    def next(self) -> dict[str, Any]:
+        u = self.rng.random()
+        if u < 0.6:
+            return {"query": self.rng.choices(self.head, self.weights)[0], "k": 20}
+        if u < 0.9 or not self.members:
+            return {"query": self._compose(), "k": 20}
+        return {"query": self._compose(), "k": 20, "member_id": self.rng.choice(self.members)}
+
+
+def require_loopback(url: str) -> None:
+    host = urlsplit(url).hostname or ""
+    addrs = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    if not addrs or not all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addrs):
+        raise SystemExit(f"refusing to load {url}: {host} is not a loopback address ({sorted(addrs)})")
+
+
+def _pct(sorted_ms: list[float], q: float) -> float | None:
+    if not sorted_ms:
+        return None
+    idx = min(len(sorted_ms) - 1, max(0, round(q * len(sorted_ms) + 0.5) - 1))  # nearest rank
+    return round(sorted_ms[idx], 2)
+
+
+async def run_step(client: httpx.AsyncClient, mix: QueryMix, rate: float, *, seconds: float,
+                   max_in_flight: int, rng: random.Random) -> Step:
+    step, latencies, tasks = Step(offered_rps=rate), [], []
+    in_flight = 0
+
+    async def one(body: dict[str, Any]) -> None:
+        nonlocal in_flight
+        t0 = time.perf_counter()
+        try:
+            resp = await client.post("/v1/search", json=body)
+            kind = "ok" if resp.status_code == 200 else f"http_{resp.status_code}"
+        except httpx.TimeoutException:
+            kind = "timeout"
+        except httpx.HTTPError as exc:
+            kind = type(exc).__name__
+        finally:
+            in_flight -= 1
+        if kind == "ok":
+            step.ok += 1
+            latencies.append((time.perf_counter() - t0) * 1000)
+        else:
+            step.errors[kind] = step.errors.get(kind, 0) + 1
+
+    start = time.perf_counter()
+    next_at = start
+    while True:
+        next_at += rng.expovariate(rate)  # open loop: arrivals don't wait for answers
+        if next_at - start >= seconds:
+            break
+        await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+        step.sent += 1
+        if in_flight >= max_in_flight:
+            step.shed += 1
+            continue
+        in_flight += 1
+        tasks.append(asyncio.create_task(one(mix.next())))
+    await asyncio.gather(*tasks)
+    step.duration_s = round(time.perf_counter() - start, 3)
+    step.throughput_rps = round(step.ok / step.duration_s, 3)
+    latencies.sort()
+    step.p50_ms, step.p95_ms, step.p99_ms = (_pct(latencies, q) for q in (0.5, 0.95, 0.99))
+    step.max_ms = round(latencies[-1], 2) if latencies else None
+    return step
+
+
+def healthy(step: Step, baseline_p99: float | None, *, slo_ms: float) -> bool:
+    """A step is sustainable when nearly all arrivals succeed, throughput keeps up with the
+    offered rate and p99 neither doubles from the lightest step nor breaks the SLO."""
+    if step.error_ratio > 0.01 or step.throughput_rps < 0.9 * step.offered_rps or step.p99_ms is None:
+        return False
+    if step.p99_ms > slo_ms:
+        return False
+    return baseline_p99 is None or step.p99_ms <= 2 * baseline_p99
+
+
+def find_knee(steps: list[Step], *, slo_ms: float) -> dict[str, Any]:
+    base = steps[0].p99_ms if steps else None
+    good = [s for s in steps if healthy(s, base, slo_ms=slo_ms)]
+    first_bad = next((s for s in steps if not healthy(s, base, slo_ms=slo_ms)), None)
+    return {
+        "knee_rps": good[-1].offered_rps if good else None,
+        "max_sustained_throughput_rps": good[-1].throughput_rps if good else None,
+        "first_unhealthy_rps": first_bad.offered_rps if first_bad else None,
+        "rule": f"error ratio <= 1%, throughput >= 90% of offered, p99 <= 2x the first step's and <= {slo_ms:g} ms",
+    }
+
+
+async def run(url: str, rates: list[float], *, step_seconds: float, max_in_flight: int,
+              timeout_s: float, seed: int, slo_ms: float) -> dict[str, Any]:
+    rng = random.Random(seed)
+    async with httpx.AsyncClient(base_url=url, timeout=timeout_s,
+                                 limits=httpx.Limits(max_connections=max_in_flight)) as client:
+        health = (await client.get("/healthz")).json()
+        members_resp = await client.get("/v1/members")
+        members = [m["member_id"] for m in members_resp.json().get("members", [])] if members_resp.status_code == 200 else []
+        mix = QueryMix(rng, members)
+        for _ in range(3):  # warm-up outside the measurement
+            await client.post("/v1/search", json=mix.next())
+        steps: list[Step] = []
+        bad_in_a_row = 0
+        for rate in rates:
+            step = await run_step(client, mix, rate, seconds=step_seconds, max_in_flight=max_in_flight, rng=rng)
+            steps.append(step)
+            print(json.dumps({"rate": rate, "ok": step.ok, "p50": step.p50_ms, "p99": step.p99_ms,
+                              "throughput": step.throughput_rps, "errors": step.errors, "shed": step.shed}),
+                  file=sys.stderr)
+            bad_in_a_row = 0 if healthy(step, steps[0].p99_ms, slo_ms=slo_ms) else bad_in_a_row + 1
+            if bad_in_a_row >= 2:  # well past the knee: stop loading the machine
+                break
+    return {
+        "url": url, "health": health, "seed": seed, "step_seconds": step_seconds,
+        "max_in_flight": max_in_flight, "timeout_s": timeout_s,
+        "query_mix": "60% Zipf head (40 queries), 30% long tail, 10% personalised",
+        "steps": [{**asdict(s), "error_ratio": round(s.error_ratio, 4)} for s in steps],
+        **find_knee(steps, slo_ms=slo_ms),
+    }
+
+
+def plot(result: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    steps = result["steps"]
+    rates = [s["offered_rps"] for s in steps]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for key in ("p50_ms", "p95_ms", "p99_ms"):
+        ax1.plot(rates, [s[key] for s in steps], marker="o", label=key.removesuffix("_ms"))
+    ax1.set(xlabel="offered load (searches/s)", ylabel="latency (ms)", title="Latency", xscale="log", yscale="log")
+    ax2.plot(rates, [s["throughput_rps"] for s in steps], marker="o", label="throughput (ok/s)")
+    ax2.plot(rates, rates, linestyle=":", color="grey", label="offered")
+    ax2.plot(rates, [s["error_ratio"] * max(rates) for s in steps], marker="x", label="error ratio x max rate")
+    ax2.set(xlabel="offered load (searches/s)", ylabel="searches/s", title="Throughput", xscale="log")
+    for ax in (ax1, ax2):
+        if result["knee_rps"]:
+            ax.axvline(result["knee_rps"], color="red", linestyle="--", label=f"knee {result['knee_rps']:g}/s")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(f"jobsearch serve load test ({result['health'].get('index_rows', '?')} rows)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_serve() -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    exe = Path(sys.executable).parent / "jobsearch"
+    proc = subprocess.Popen([str(exe), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("jobsearch serve exited; is there an index? (jobsearch demo --no-serve)")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    proc.terminate()
+    raise SystemExit("jobsearch serve did not become healthy in 180 s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="http://127.0.0.1:8000", help="a loopback jobsearch serve")
+    parser.add_argument("--serve", action="store_true", help="start `jobsearch serve` (data home's index) instead")
+    parser.add_argument("--rates", default="1,2,4,8,16,32", help="offered searches/s per step, increasing")
+    parser.add_argument("--step-seconds", type=float, default=15.0)
+    parser.add_argument("--max-in-flight", type=int, default=64, help="arrivals beyond this are shed")
+    parser.add_argument("--timeout", type=float, default=10.0, help="per-request timeout, seconds")
+    parser.add_argument("--slo-ms", type=float, default=500.0, help="p99 latency bound of a healthy step")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=Path("bench/results/load.json"))
+    args = parser.parse_args(argv)
+    rates = [float(r) for r in args.rates.split(",")]
+    if rates != sorted(rates) or any(r <= 0 for r in rates) or max(rates) > 500:
+        parser.error("--rates must be increasing, positive and at most 500/s")
+    proc = None
+    if args.serve:
+        proc, args.url = _start_serve()
+    try:
+        require_loopback(args.url)
+        result = asyncio.run(run(args.url, rates, step_seconds=args.step_seconds, max_in_flight=args.max_in_flight,
+                                 timeout_s=args.timeout, seed=args.seed, slo_ms=args.slo_ms))
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=20)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    plot(result, args.out.with_suffix(".png"))
+    print(json.dumps({k: result[k] for k in ("knee_rps", "max_sustained_throughput_rps", "first_unhealthy_rps")}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
