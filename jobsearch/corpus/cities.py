@@ -62,7 +62,7 @@ def city_table() -> CityTable:
     for cc, (share, n) in COUNTRIES.items():
         cities = sorted(gaz.cities_in(cc), key=lambda c: (-c.population, c.id))
         picked = cities[:n]
-        for name, code in _ALWAYS:
+        for name, code in sorted(_ALWAYS):
             if code == cc:
                 extra = [c for c in cities if c.name == name][:1]
                 picked += [c for c in extra if c not in picked]

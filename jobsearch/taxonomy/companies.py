@@ -191,8 +191,10 @@ def generate_employers(rng: np.random.Generator, industry_demand: dict[str, floa
         if rank < len(famous.get(ind, ())):
             name = famous[ind][rank]
         else:
-            while True:
+            for attempt in range(10_000):
                 head = _coined(rng) if rng.random() < 0.7 else _compound(rng)
+                if attempt > 50:  # short names running out (thousands of employers): longer ones
+                    head += _coined(rng).lower()
                 if len(head) >= 5 and head.lower() not in used and head.lower() not in reserved:
                     break
             words = INDUSTRY_WORDS.get(ind, ("Group",))

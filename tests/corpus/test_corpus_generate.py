@@ -161,3 +161,22 @@ def test_demo_query_has_plenty_of_matches(table_20k: pa.Table) -> None:
 
 def gaz_country(city_id: str) -> str:
     return gazetteer().cities[city_id].country_code
+
+
+@pytest.mark.slow
+def test_same_corpus_in_another_process(tmp_path: Path) -> None:
+    """Set iteration order changes between processes (hash seeds); the corpus must not."""
+    import os
+    import subprocess
+    import sys
+
+    here, there = tmp_path / "here", tmp_path / "there"
+    generate_corpus(here, n_jobs=500, seed=8, n_members=5, now=NOW, progress=False)
+    code = ("from pathlib import Path; from datetime import datetime, UTC; "
+            "from jobsearch.corpus.generate import generate_corpus; "
+            f"generate_corpus(Path({str(there)!r}), n_jobs=500, seed=8, n_members=5, "
+            "now=datetime(2026, 11, 20, tzinfo=UTC), progress=False)")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
+    for name in ("postings.parquet", "companies.jsonl", "members.jsonl", "corpus.json"):
+        assert (here / name).read_bytes() == (there / name).read_bytes(), name
