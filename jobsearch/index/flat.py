@@ -53,7 +53,7 @@ class FlatIndex:
         self._previous: View | None = None
         self._root = root
         self._write = threading.Lock()
-        self._publish_metrics()
+        self._publish_metrics(activated=True)
 
     # --- opening and identity ----------------------------------------------------------
 
@@ -199,7 +199,7 @@ class FlatIndex:
             self._previous, self._view = self._view, view
         if persist and self._root is not None:
             layout.point_to(self._root, view.base.path)
-        self._publish_metrics()
+        self._publish_metrics(activated=True)
 
     def rollback(self) -> None:
         """Return to the previous set (the one this process served before, else the
@@ -251,12 +251,13 @@ class FlatIndex:
             return t
         return compact(self, out_dir)
 
-    def _publish_metrics(self) -> None:
+    def _publish_metrics(self, *, activated: bool = False) -> None:
         from jobsearch.metrics import INDEX_ACTIVATED, INDEX_ROWS, INDEX_VERSION
 
         INDEX_ROWS.set(self.rows)
         INDEX_VERSION.info({"version": self.version, "model_id": self.model_id})
-        INDEX_ACTIVATED.set(time.time())
+        if activated:
+            INDEX_ACTIVATED.set(time.time())
 
 
 def _observe_selectivity(matching: int, view: View) -> None:

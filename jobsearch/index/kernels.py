@@ -54,57 +54,98 @@ def _push(hs, hi, score, idx, k):  # type: ignore[no-untyped-def]
     hi[pos] = idx
 
 
-@nb.njit(parallel=True, fastmath=True, cache=True)
-def _scan_fp16(X, Q, mask, rows, k, nchunks, out_s, out_i):  # type: ignore[no-untyped-def]
+@nb.njit(inline="always", fastmath=True)
+def _chunk_fp16(X, Q, mask, rows, k, lo, hi, hs, hi_):  # type: ignore[no-untyped-def]
     d = X.shape[1]
-    nq = Q.shape[0]
     gather = rows.shape[0] > 0
-    m = rows.shape[0] if gather else X.shape[0]
     has_mask = mask.shape[0] > 0
+    nq = Q.shape[0]
+    buf = np.empty(d, dtype=np.float32)  # one converted row, reused by every query
+    for t in range(lo, hi):
+        r = rows[t] if gather else t
+        if has_mask and not mask[r]:
+            continue
+        if nq == 1:
+            acc = np.float32(0.0)
+            for j in range(d):
+                acc += _h2f(X[r, j]) * Q[0, j]
+            if acc > hs[0, 0]:
+                _push(hs[0], hi_[0], acc, r, k)
+            continue
+        for j in range(d):
+            buf[j] = _h2f(X[r, j])
+        for qi in range(nq):
+            acc = np.float32(0.0)
+            for j in range(d):
+                acc += buf[j] * Q[qi, j]
+            if acc > hs[qi, 0]:
+                _push(hs[qi], hi_[qi], acc, r, k)
+
+
+@nb.njit(inline="always", fastmath=True)
+def _chunk_int8(X, scale, Q, mask, rows, k, lo, hi, hs, hi_):  # type: ignore[no-untyped-def]
+    d = X.shape[1]
+    gather = rows.shape[0] > 0
+    has_mask = mask.shape[0] > 0
+    for t in range(lo, hi):
+        r = rows[t] if gather else t
+        if has_mask and not mask[r]:
+            continue
+        for qi in range(Q.shape[0]):
+            acc = np.float32(0.0)
+            for j in range(d):
+                acc += np.float32(X[r, j]) * Q[qi, j]
+            acc *= scale[r]
+            if acc > hs[qi, 0]:
+                _push(hs[qi], hi_[qi], acc, r, k)
+
+
+@nb.njit(parallel=True, fastmath=True, cache=True)
+def _scan_fp16_par(X, Q, mask, rows, k, m, out_s, out_i):  # type: ignore[no-untyped-def]
+    nchunks = out_s.shape[0]
     per = (m + nchunks - 1) // nchunks
     for c in prange(nchunks):
-        hs = out_s[c]
-        hi = out_i[c]
-        for t in range(c * per, min(m, (c + 1) * per)):
-            r = rows[t] if gather else t
-            if has_mask and not mask[r]:
-                continue
-            for qi in range(nq):
-                acc = np.float32(0.0)
-                for j in range(d):
-                    acc += _h2f(X[r, j]) * Q[qi, j]
-                if acc > hs[qi, 0]:
-                    _push(hs[qi], hi[qi], acc, r, k)
+        _chunk_fp16(X, Q, mask, rows, k, c * per, min(m, (c + 1) * per), out_s[c], out_i[c])
+
+
+@nb.njit(fastmath=True, cache=True)
+def _scan_fp16_one(X, Q, mask, rows, k, m, out_s, out_i):  # type: ignore[no-untyped-def]
+    _chunk_fp16(X, Q, mask, rows, k, 0, m, out_s[0], out_i[0])
 
 
 @nb.njit(parallel=True, fastmath=True, cache=True)
-def _scan_int8(X, scale, Q, mask, rows, k, nchunks, out_s, out_i):  # type: ignore[no-untyped-def]
-    d = X.shape[1]
-    nq = Q.shape[0]
-    gather = rows.shape[0] > 0
-    m = rows.shape[0] if gather else X.shape[0]
-    has_mask = mask.shape[0] > 0
+def _scan_int8_par(X, scale, Q, mask, rows, k, m, out_s, out_i):  # type: ignore[no-untyped-def]
+    nchunks = out_s.shape[0]
     per = (m + nchunks - 1) // nchunks
     for c in prange(nchunks):
-        hs = out_s[c]
-        hi = out_i[c]
-        for t in range(c * per, min(m, (c + 1) * per)):
-            r = rows[t] if gather else t
-            if has_mask and not mask[r]:
-                continue
-            for qi in range(nq):
-                acc = np.float32(0.0)
-                for j in range(d):
-                    acc += np.float32(X[r, j]) * Q[qi, j]
-                acc *= scale[r]
-                if acc > hs[qi, 0]:
-                    _push(hs[qi], hi[qi], acc, r, k)
+        _chunk_int8(X, scale, Q, mask, rows, k, c * per, min(m, (c + 1) * per), out_s[c], out_i[c])
 
 
-def chunks_for(m: int) -> int:
-    """Enough chunks to keep every core busy, few enough that merging them stays cheap."""
-    threads = nb.get_num_threads()
-    return max(1, min(8 * threads, m // 2048))
+@nb.njit(fastmath=True, cache=True)
+def _scan_int8_one(X, scale, Q, mask, rows, k, m, out_s, out_i):  # type: ignore[no-untyped-def]
+    _chunk_int8(X, scale, Q, mask, rows, k, 0, m, out_s[0], out_i[0])
+
+
+# Below this much work (rows x queries) one thread answers before a pool wakes up; on a
+# busy machine waking the pool costs milliseconds.
+SERIAL_BELOW = 65536
+
+
+def chunks_for(m: int, nq: int = 1) -> int:
+    """Enough chunks to keep every core busy, few enough that merging them stays cheap;
+    1 means the serial kernel."""
+    if m * nq < SERIAL_BELOW:
+        return 1
+    return max(1, min(8 * _threads(), m // 2048))
+
+
+_THREADS: list[int] = []
+
+
+def _threads() -> int:
+    if not _THREADS:  # asking numba costs ~0.1 ms; the pool size is fixed per process
+        _THREADS.append(nb.get_num_threads())
+    return _THREADS[0]
 
 
 def merge_chunks(out_s: np.ndarray, out_i: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -145,16 +186,18 @@ def scan_topk(
     if rows is not None and rows.shape[0] == 0:
         return np.full((nq, k), -np.inf, np.float32), np.full((nq, k), -1, np.int64)
     m = rows_.shape[0] if rows is not None else X.shape[0]
-    nchunks = chunks_for(m)
+    nchunks = chunks_for(m, nq)
     out_s = np.full((nchunks, nq, k), -np.inf, dtype=np.float32)
     out_i = np.full((nchunks, nq, k), -1, dtype=np.int64)
     with KERNEL_LOCK:
         if X.dtype == np.int8:
             if scale is None:
                 raise ValueError("int8 rows need their per-row scales")
-            _scan_int8(X, scale, Q, mask_, rows_, k, nchunks, out_s, out_i)
+            kernel = _scan_int8_one if nchunks == 1 else _scan_int8_par
+            kernel(X, scale, Q, mask_, rows_, k, m, out_s, out_i)
         elif X.dtype == np.uint16:
-            _scan_fp16(X, Q, mask_, rows_, k, nchunks, out_s, out_i)
+            kernel = _scan_fp16_one if nchunks == 1 else _scan_fp16_par
+            kernel(X, Q, mask_, rows_, k, m, out_s, out_i)
         else:
             raise ValueError(f"rows must be float16 (uint16 bits) or int8, got {X.dtype}")
     return merge_chunks(out_s, out_i, k)

@@ -110,5 +110,5 @@ def compact(index: FlatIndex, out_dir: Path | None = None) -> Path:
         from jobsearch.index.layout import point_to
 
         point_to(index._root, new_dir)
-    index._publish_metrics()
+    index._publish_metrics(activated=True)
     return new_dir
