@@ -25,9 +25,16 @@ def domain(title: str) -> str:
     return title.removesuffix(" Manager")
 
 
+# Titles that already state a rank take no seniority prefix ("Senior Head Chef" is wrong).
+_RANKED = ("Senior ", "Staff ", "Head ", "Executive ", "Lead ", "Chief ", "Principal ", "Director ",
+           "Sous ", "Charge ", "Assistant ", "Captain", "First Officer", "VP ")
+
+
 def make_title(occ: Occupation, base: str, seniority: str, r: random.Random) -> str:
     tech = occ.mode == "tech"
-    if seniority == "intern":
+    if base.startswith(_RANKED):
+        t = base
+    elif seniority == "intern":
         t = f"{base} Intern"
     elif seniority == "entry":
         t = r.choice((f"Junior {base}", f"{base} I", base) if tech else (f"Junior {base}", f"Entry Level {base}", base, base))
