@@ -31,6 +31,7 @@ MAX_QUERY_CHARS = 1000
 # Retrieve more than asked when a ranker re-orders, so it has candidates to promote.
 RANK_DEPTH = 100
 CACHE_TTL_S = 60.0
+WARM_UP_QUERY = "senior data engineer jobs in Berlin or Seattle, remote, above median pay, posted this week"
 
 
 class PayStatistics(Protocol):
@@ -115,6 +116,11 @@ class SearchPipeline:
         if use_cache:
             self._cache_put(key, response)
         return response
+
+    def warm_up(self) -> None:
+        """Load what the first query would otherwise pay for: place-name and occupation
+        indexes, ONNX Runtime arenas, numba kernels."""
+        self.search(WARM_UP_QUERY, k=5, now=datetime.now(UTC))
 
     def health(self) -> dict[str, Any]:
         info: dict[str, Any] = {"encoder": getattr(self.encoder, "model_id", None)}
@@ -298,7 +304,9 @@ def _timed(stage: str, into: dict[str, float] | None = None) -> Iterator[None]:
             into[stage] = dt * 1000
 
 
-def open_pipeline(index_dir: Path | None = None, corpus_dir: Path | None = None) -> SearchPipeline:
+def open_pipeline(
+    index_dir: Path | None = None, corpus_dir: Path | None = None, *, warm: bool = True
+) -> SearchPipeline:
     """The embedded pipeline over the data home (or the given index and corpus)."""
     from jobsearch import home
     from jobsearch.corpus.members import load_members
@@ -312,7 +320,7 @@ def open_pipeline(index_dir: Path | None = None, corpus_dir: Path | None = None)
     index = FlatIndex.open(index_dir or home.default_index_dir())
     corpus = corpus_dir or home.default_corpus_dir()
     members = load_members(corpus) if (corpus / "members.jsonl").exists() else {}
-    table = index.records_table()
+    table = index.records_table()  # live display rows: companies for the parser, pay statistics
     companies = {
         cid: Company(id=cid, name=name, type=ctype)
         for cid, name, ctype in zip(
@@ -323,7 +331,7 @@ def open_pipeline(index_dir: Path | None = None, corpus_dir: Path | None = None)
         )
     }
     engine = RuleQueryEngine(companies=list(companies.values()), members=members)
-    return SearchPipeline(
+    pipeline = SearchPipeline(
         engine,
         default_encoder(),
         index,
@@ -332,3 +340,6 @@ def open_pipeline(index_dir: Path | None = None, corpus_dir: Path | None = None)
         members=members,
         display_name=gazetteer().display_name,
     )
+    if warm:
+        pipeline.warm_up()
+    return pipeline

@@ -160,6 +160,15 @@ class FlatIndex:
                 raise KeyError(f"job id {jid!r} is not in the index")
         return out
 
+    def records_table(self) -> pa.Table:
+        """Display rows of all live postings as one table (pay statistics, company list)."""
+        view = self._view
+        parts = []
+        for i, seg in enumerate(view.segments):
+            dead = view.dead_of(i)
+            parts.append(seg.records_table if dead is None else seg.records_table.filter(pa.array(~dead)))
+        return pa.concat_tables(parts)
+
     def column(self, name: str) -> np.ndarray:
         """Values of one column over live rows (base shards, then delta): a filter column
         (e.g. `salary_usd`, `posted_at`, `remote_share`) or any display-record column."""
