@@ -121,6 +121,10 @@ def _parquet_rows(path: Path) -> Iterator[tuple[int, Any, str | None]]:
     flat = "company_id" in table.column_names
     for n, row in enumerate(table.to_pylist(), 1):
         row = _flat_to_nested(row) if flat else row
+        # Parquet has no "absent": a column missing from a row reads as null. Drop nulls so
+        # defaults apply (company.type "direct", skills []), except a null salary (no pay).
+        if isinstance(row.get("company"), dict):
+            row["company"] = {k: v for k, v in row["company"].items() if v is not None}
         yield n, {k: v for k, v in row.items() if v is not None or k == "salary"}, None
 
 

@@ -77,13 +77,15 @@ def test_ingest_writes_good_rows_and_lists_rejects(mixed_jsonl: Path, tmp_path: 
 
 def test_nested_parquet_rows_are_numbered(tmp_path: Path, good_row: Callable[..., dict[str, Any]]) -> None:
     good = good_row
-    rows = [good("p1"), good("p2", workplace="onsite", remote_share=0.0, salary=None),
+    rows = [good("p1", company={"id": "acme", "name": "Acme Data"}),  # no type: "direct"
+            good("p2", workplace="onsite", remote_share=0.0, salary=None),
             good("p3", location_ids=["abc"]), good("p1")]
     path = tmp_path / "user.parquet"
     pq.write_table(pa.Table.from_pylist(rows), path)
     report = validate_file(path)
     assert [p.job_id for p in report.good] == ["p1", "p2"]
     assert report.good[1].salary is None
+    assert report.good[0].company.type == "direct"
     assert [(b.line, b.job_id) for b in report.bad] == [(3, "p3"), (4, "p1")]
     assert "not a GeoNames ID" in report.bad[0].reasons[0]
     assert report.bad[1].reasons == ["job_id: duplicate of row 1"]
