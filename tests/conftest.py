@@ -26,12 +26,16 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     from jobsearch.encode.default import default_encoder
     from jobsearch.index.build import build_index
 
-    root = tmp_path_factory.mktemp("jobsearch-home")
+    # JOBSEARCH_TEST_HOME reuses a home built earlier (a developer's loop); CI builds afresh.
+    reuse = os.environ.get("JOBSEARCH_TEST_HOME")
+    root = Path(reuse) if reuse else tmp_path_factory.mktemp("jobsearch-home")
     old = os.environ.get("JOBSEARCH_HOME")
     os.environ["JOBSEARCH_HOME"] = str(root)
     try:
-        generate_corpus(home.default_corpus_dir(), n_jobs=DEMO_JOBS, seed=DEMO_SEED, progress=False)
-        build_index(home.default_corpus_dir(), home.default_index_dir(), default_encoder(), progress=False)
+        if not (home.default_corpus_dir() / "postings.parquet").exists():
+            generate_corpus(home.default_corpus_dir(), n_jobs=DEMO_JOBS, seed=DEMO_SEED, progress=False)
+        if not (home.default_index_dir() / "ACTIVE").exists():
+            build_index(home.default_corpus_dir(), home.default_index_dir(), default_encoder(), progress=False)
         yield root
     finally:
         if old is None:
