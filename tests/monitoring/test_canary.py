@@ -102,6 +102,7 @@ def _analyze(prom, canary: str) -> tuple[int, dict]:
     return result.exit_code, json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_analyze_against_real_prometheus(three_versions) -> None:
     code, body = _analyze(three_versions, "v3")
     assert (code, body["decision"]) == (1, "rollback"), body

@@ -56,6 +56,7 @@ def test_promtool_catches_a_wrong_expectation(promtool: str, tmp_path: Path) -> 
     doc["rule_files"] = [str(RULES_DIR / "slo-availability.yaml")]
     quiet = next(t for t in doc["tests"] if t["alert_rule_test"][0]["exp_alerts"] == [])
     quiet["alert_rule_test"][0]["exp_alerts"] = [{"exp_labels": {"severity": "page"}}]
+    doc["tests"] = [quiet]
     (tmp_path / "broken_test.yaml").write_text(yaml.safe_dump(doc))
     out = subprocess.run([promtool, "test", "rules", "broken_test.yaml"], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode != 0 and "FAILED" in out.stdout + out.stderr
