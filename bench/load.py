@@ -81,7 +81,7 @@ class QueryMix:
 
 def require_loopback(url: str) -> None:
     host = urlsplit(url).hostname or ""
-    addrs = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    addrs = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
     if not addrs or not all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addrs):
         raise SystemExit(f"refusing to load {url}: {host} is not a loopback address ({sorted(addrs)})")
 
