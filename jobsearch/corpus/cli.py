@@ -76,7 +76,7 @@ def validate(
     from jobsearch.errors import JobSearchError
 
     try:
-        report = validate_file(file)
+        report = validate_file(file, progress=not as_json)
     except JobSearchError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -100,7 +100,7 @@ def ingest(
     from jobsearch.errors import JobSearchError
 
     try:
-        report = ingest_file(file, out)
+        report = ingest_file(file, out, progress=True)
     except JobSearchError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -151,7 +151,7 @@ def file_format(path: Path) -> str:
         f"or Parquet ({', '.join(PARQUET_SUFFIXES)})")
 
 
-def validate_file(path: Path) -> ValidationReport:
+def validate_file(path: Path, *, progress: bool = False) -> ValidationReport:
     """Check every row of a JSONL or Parquet file against the Posting schema, GeoNames IDs,
     known currencies and unique job_ids."""
     path = Path(path)
@@ -159,6 +159,10 @@ def validate_file(path: Path) -> ValidationReport:
         raise JobSearchError(f"no such file: {path}")
     report = ValidationReport(path=path, format=file_format(path))
     rows = _jsonl_rows(path, report) if report.format == "jsonl" else _parquet_rows(path)
+    if progress:
+        from tqdm import tqdm
+
+        rows = tqdm(rows, desc=f"validate {path.name}", unit="row")
     first_seen: dict[str, int] = {}
     for n, obj, error in rows:
         if error is not None:
@@ -189,12 +193,12 @@ def validate_file(path: Path) -> ValidationReport:
     return report
 
 
-def ingest_file(path: Path, out_dir: Path) -> ValidationReport:
+def ingest_file(path: Path, out_dir: Path, *, progress: bool = False) -> ValidationReport:
     """Validate `path` and write its good rows as a corpus in `out_dir` (postings.parquet,
     companies.jsonl, corpus.json) plus rejected.jsonl listing every bad row and why."""
     from jobsearch.corpus.table import COMPANIES_FILE, postings_to_table, write_postings
 
-    report = validate_file(path)
+    report = validate_file(path, progress=progress)
     if not report.good:
         raise InvalidPostingError(f"{report.summary()}: nothing to ingest\n{report.format_text(5)}")
     out_dir = Path(out_dir)
