@@ -102,3 +102,11 @@ def test_latency_thresholds_are_histogram_buckets() -> None:
         assert threshold in LATENCY_BUCKETS, profile
         text = (RULES_DIR / f"slo-latency-{profile}.yaml").read_text()
         assert f'le="{threshold:g}"' in text
+
+
+def test_embedded_prometheus_config_is_valid(promtool: str) -> None:
+    config = ROOT / "monitoring" / "prometheus" / "prometheus-embedded.yml"
+    out = subprocess.run([promtool, "check", "config", str(config)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    loaded = yaml.safe_load(config.read_text())["rule_files"]
+    assert sorted(loaded) == ["rules/index.yaml", "rules/slo-availability.yaml", "rules/slo-latency-embedded.yaml"]
