@@ -36,7 +36,7 @@ class Board:
         self._newline()
 
     def panel(self, kind: str, title: str, targets: list[tuple[str, str]], *, w: int = 12, h: int = 8,
-              unit: str = "short", description: str = "", **extra: Any) -> None:
+              unit: str = "short", description: str = "", fmt: str | None = None, **extra: Any) -> None:
         if self.x + w > 24:
             self._newline()
         body: dict[str, Any] = {
@@ -51,6 +51,9 @@ class Board:
             "fieldConfig": {"defaults": {"unit": unit, **extra.pop("defaults", {})}, "overrides": []},
             "options": extra.pop("options", {}),
         }
+        if fmt:  # "table": one instant row per series; "heatmap": buckets sorted by le
+            for target in body["targets"]:
+                target.update({"format": fmt, "instant": fmt == "table"})
         body.update(extra)
         self._add(body, w, h)
 
@@ -135,7 +138,7 @@ def search_path() -> dict[str, Any]:
                 w=8, unit="s")
     b.panel("heatmap", "Total search latency distribution",
             [(f'sum by (le) (rate(jobsearch_stage_latency_seconds_bucket{{{J},stage="total"}}[{RATE}]))', "{{le}}")],
-            w=24, unit="s", options={"calculate": False, "yAxis": {"unit": "s"}, "cellGap": 1},
+            w=24, unit="s", fmt="heatmap", options={"calculate": False, "yAxis": {"unit": "s"}, "cellGap": 1},
             description="Buckets of jobsearch_stage_latency_seconds{stage=\"total\"} (cache misses only).")
     b.row("Cache and filters")
     b.panel("timeseries", "Cache hit ratio by cache",
@@ -158,7 +161,7 @@ def index_freshness() -> dict[str, Any]:
             defaults=_steps((None, "green"), (INDEX_STALE_AFTER_S / 2, "orange"), (INDEX_STALE_AFTER_S, "red")),
             description="Time since the active shard set was activated; JobsearchIndexStale fires past 24h.")
     b.panel("table", "Shard set version per instance", [(f"jobsearch_index_info{{{J}}}", "")], w=12,
-            targets_format="table")
+            fmt="table")
     b.row("Swaps and builds")
     b.panel("timeseries", "Swap duration (p95)",
             [(f"histogram_quantile(0.95, sum by (le) (rate(jobsearch_index_swap_duration_seconds_bucket{{{J}}}[1h])))", "p95")], w=8, unit="s")
@@ -169,12 +172,8 @@ def index_freshness() -> dict[str, Any]:
             w=8, unit="s")
     b.panel("timeseries", "Operator reconciles by step and outcome",
             [(f"sum by (step, outcome) (increase(jobsearch_operator_reconciles_total[{RATE}]))", "{{step}} {{outcome}}")], w=24)
-    board = dashboard("jobsearch-index", "jobsearch / index freshness and swaps", b,
-                      description="Rows, version and age of the active shard set; swaps, builds and the operator.")
-    for p in board["panels"]:  # instant table of info labels
-        if p.pop("targets_format", None):
-            p["targets"][0].update({"format": "table", "instant": True})
-    return board
+    return dashboard("jobsearch-index", "jobsearch / index freshness and swaps", b,
+                     description="Rows, version and age of the active shard set; swaps, builds and the operator.")
 
 
 def canary() -> dict[str, Any]:
@@ -190,13 +189,9 @@ def canary() -> dict[str, Any]:
     b.panel("timeseries", "Searches per second",
             [(f'sum by (model_version) (rate(jobsearch_requests_total{{endpoint="/v1/search"}}[{RATE}]) '
               "* on (job, instance) group_left (model_version) jobsearch_model_info)", "{{model_version}}")], unit="reqps")
-    b.panel("table", "Models per instance", [("jobsearch_model_info", "")], w=24, targets_format="table")
-    board = dashboard("jobsearch-canary", "jobsearch / canary vs primary", b,
-                      description="Latency, errors and click-through per model version during a rollout.")
-    for p in board["panels"]:
-        if p.pop("targets_format", None):
-            p["targets"][0].update({"format": "table", "instant": True})
-    return board
+    b.panel("table", "Models per instance", [("jobsearch_model_info", "")], w=24, fmt="table")
+    return dashboard("jobsearch-canary", "jobsearch / canary vs primary", b,
+                     description="Latency, errors and click-through per model version during a rollout.")
 
 
 DASHBOARDS = {
