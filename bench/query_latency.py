@@ -22,7 +22,7 @@ def main() -> None:
     import test_constraints
     import test_engine
     import test_places
-    from conftest import COMPANIES, MEMBERS
+    from conftest import COMPANIES, MEMBERS  # tests/query/conftest.py: the same fixtures
 
     from jobsearch.query.engine import RuleQueryEngine
 

@@ -12,8 +12,7 @@ from jobsearch.query.text import QueryText, name_keys
 from jobsearch.schema import Company
 
 LEGAL_SUFFIXES = frozenset(
-    "inc incorporated llc ltd limited gmbh corp corporation co company plc ag sa se bv nv srl spa "
-    "pty oy ab as kg lp llp sarl sas ug kk".split()
+    ["inc", "incorporated", "llc", "ltd", "limited", "gmbh", "corp", "corporation", "co", "company", "plc", "ag", "sa", "se", "bv", "nv", "srl", "spa", "pty", "oy", "ab", "as", "kg", "lp", "llp", "sarl", "sas", "ug", "kk"]
 )
 _AGENCY = r"(?:staffing|recruiting|recruitment|sourcing|temp|employment|placement|headhunting|talent)"
 STAFFING = re.compile(

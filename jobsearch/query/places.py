@@ -25,7 +25,7 @@ BARE_MIN_POPULATION = 100_000
 PREPOSITIONS = {"in": "in", "near": "near", "around": "near", "nearby": "near"}
 _JOINER = re.compile(r"^[\s.'’-]*$")
 _RADIUS = re.compile(r"\bwithin\s+(\d{1,4})\s*(km|kms|kilometers|kilometres|mi|miles?)\s+(?:of|from)\s+$")
-_LEAD_WORDS = frozenset("based located close next within km kms mi mile miles kilometers kilometres".split())
+_LEAD_WORDS = frozenset(["based", "located", "close", "next", "within", "km", "kms", "mi", "mile", "miles", "kilometers", "kilometres"])
 
 
 @dataclass

@@ -6,7 +6,7 @@ first use. The query engine matches their names; the corpus generator may use th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from jobsearch.taxonomy.places import City, gazetteer, haversine_km
 
@@ -97,7 +97,7 @@ def _find(name: str, country: str, admin1: str) -> City:
     return max(found, key=lambda c: c.population)
 
 
-@lru_cache(maxsize=None)
+@cache
 def metro_ids(key: str) -> tuple[str, ...]:
     """GeoNames IDs of a metro's cities, most populous first. KeyError for an unknown key."""
     metro = by_key()[key]

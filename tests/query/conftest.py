@@ -28,6 +28,21 @@ MEMBERS = {
 
 
 @pytest.fixture(scope="session")
+def companies() -> list[Company]:
+    return list(COMPANIES)
+
+
+@pytest.fixture(scope="session")
+def members() -> dict[str, Member]:
+    return dict(MEMBERS)
+
+
+@pytest.fixture(scope="session")
+def check():  # noqa: ANN201 - the assert_parsed helper, as a fixture (importlib import mode)
+    return assert_parsed
+
+
+@pytest.fixture(scope="session")
 def engine() -> RuleQueryEngine:
     return RuleQueryEngine(companies=COMPANIES, members=MEMBERS, now=datetime(2026, 11, 1, tzinfo=UTC))
 

@@ -4,7 +4,6 @@ exact filters and the semantic text left over."""
 from __future__ import annotations
 
 import pytest
-from conftest import assert_parsed
 
 BERLIN, MUNICH, TORONTO, STOCKHOLM = "2950159", "2867714", "6167865", "2673730"
 
@@ -91,17 +90,17 @@ CASES = [
 
 
 @pytest.mark.parametrize(("text", "semantic", "expected"), CASES)
-def test_phrasing(engine, text: str, semantic: str, expected: dict) -> None:  # noqa: ANN001
-    assert_parsed(engine.parse(text), semantic, **expected)
+def test_phrasing(check, engine, text: str, semantic: str, expected: dict) -> None:  # noqa: ANN001
+    check(engine.parse(text), semantic, **expected)
 
 
-def test_the_issue_example(engine) -> None:  # noqa: ANN001
+def test_the_issue_example(check, engine) -> None:  # noqa: ANN001
     from jobsearch.taxonomy.metros import metro_ids
 
     text = ("software engineer jobs in Silicon Valley or Seattle, mostly remote, not from staffing "
             "agencies, posted recently, above median pay")
     parsed = engine.parse(text)
-    assert_parsed(
+    check(
         parsed, "software engineer",
         location_ids=[*metro_ids("silicon-valley"), "5809844"], workplace=["remote", "hybrid"],
         min_remote_share=0.5, min_salary=rel("median"), posted_within_days=7,
@@ -113,15 +112,15 @@ def test_the_issue_example(engine) -> None:  # noqa: ANN001
     assert labels["exclude_company_types"] == "Not from staffing agencies"
 
 
-def test_berlin_demo_query(engine) -> None:  # noqa: ANN001
+def test_berlin_demo_query(check, engine) -> None:  # noqa: ANN001
     parsed = engine.parse("data engineer jobs in Berlin paying at least 70k euros, posted this week")
-    assert_parsed(parsed, "data engineer", location_ids=[BERLIN], min_salary=pay(70000, "EUR"),
+    check(parsed, "data engineer", location_ids=[BERLIN], min_salary=pay(70000, "EUR"),
                   posted_within_days=7)
     chip = next(c for c in parsed.constraints if c["filter"] == "min_salary")
     assert chip["label"] == "≥ €70,000 / year"
 
 
-def test_pay_ceiling_is_unresolved(engine) -> None:  # noqa: ANN001
+def test_pay_ceiling_is_unresolved(check, engine) -> None:  # noqa: ANN001
     parsed = engine.parse("nurse under 100k")
-    assert_parsed(parsed, "nurse")
+    check(parsed, "nurse")
     assert parsed.unresolved == ["under 100k"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import COMPANIES, MEMBERS, assert_parsed
 
 from jobsearch.errors import BadQueryError, UnknownMemberError
 from jobsearch.query.engine import RuleQueryEngine, parse_json
@@ -45,8 +44,8 @@ COMPANY_CASES = [
 
 
 @pytest.mark.parametrize(("text", "semantic", "expected"), COMPANY_CASES)
-def test_companies_by_name(engine, text: str, semantic: str, expected: dict) -> None:  # noqa: ANN001
-    assert_parsed(engine.parse(text), semantic, **expected)
+def test_companies_by_name(check, engine, text: str, semantic: str, expected: dict) -> None:  # noqa: ANN001
+    check(engine.parse(text), semantic, **expected)
 
 
 MEMBER_CASES = [
@@ -58,12 +57,12 @@ MEMBER_CASES = [
 
 
 @pytest.mark.parametrize(("text", "semantic"), MEMBER_CASES)
-def test_connections_need_and_use_the_member(engine, text: str, semantic: str) -> None:  # noqa: ANN001
+def test_connections_need_and_use_the_member(check, engine, text: str, semantic: str) -> None:  # noqa: ANN001
     parsed = engine.parse(text, "m-sea")
-    assert_parsed(parsed, semantic, company_ids=["co-stripe", "co-globex"])
+    check(parsed, semantic, company_ids=["co-stripe", "co-globex"])
     assert parsed.member_id == "m-sea"
     anonymous = engine.parse(text)
-    assert_parsed(anonymous, semantic)
+    check(anonymous, semantic)
     assert len(anonymous.unresolved) == 1
     assert anonymous.suggestions[0].kind == "needs_member"
     assert anonymous.member_id is None
@@ -110,19 +109,19 @@ def test_every_chip_names_a_filter_value_and_a_readable_label(engine) -> None:  
         assert c["span"] in parsed.text and c["label"]
 
 
-def test_constraint_only_query_has_empty_semantic_text(engine) -> None:  # noqa: ANN001
+def test_constraint_only_query_has_empty_semantic_text(check, engine) -> None:  # noqa: ANN001
     parsed = engine.parse("remote jobs in Berlin")
-    assert_parsed(parsed, "", location_ids=["2950159"], workplace=["remote"])
+    check(parsed, "", location_ids=["2950159"], workplace=["remote"])
 
 
-def test_engine_without_companies_or_members() -> None:
+def test_engine_without_companies_or_members(check) -> None:
     bare = RuleQueryEngine()
-    assert_parsed(bare.parse("engineer at Stripe"), "engineer at Stripe")
+    check(bare.parse("engineer at Stripe"), "engineer at Stripe")
     with pytest.raises(UnknownMemberError):
         bare.parse("nurse", "m-sea")
 
 
-def test_parse_is_deterministic(engine) -> None:  # noqa: ANN001
+def test_parse_is_deterministic(engine, companies, members) -> None:  # noqa: ANN001
     text = "Portland nurse, hybrid, 6 figures, posted in the last 5 days"
-    other = RuleQueryEngine(companies=COMPANIES, members=MEMBERS)
+    other = RuleQueryEngine(companies=companies, members=members)
     assert engine.parse(text) == other.parse(text)

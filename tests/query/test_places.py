@@ -4,7 +4,6 @@ countries, lists, ambiguity, and role words that are also towns."""
 from __future__ import annotations
 
 import pytest
-from conftest import assert_parsed
 
 from jobsearch.query.gazetteer_index import place_index
 from jobsearch.taxonomy.metros import metro_ids
@@ -43,8 +42,8 @@ CITY_CASES = [
 
 
 @pytest.mark.parametrize(("text", "semantic", "ids"), CITY_CASES)
-def test_cities(engine, text: str, semantic: str, ids: list[str]) -> None:  # noqa: ANN001
-    assert_parsed(engine.parse(text), semantic, location_ids=ids)
+def test_cities(check, engine, text: str, semantic: str, ids: list[str]) -> None:  # noqa: ANN001
+    check(engine.parse(text), semantic, location_ids=ids)
 
 
 METRO_CASES = [
@@ -66,13 +65,13 @@ METRO_CASES = [
 
 
 @pytest.mark.parametrize(("text", "semantic", "metro"), METRO_CASES)
-def test_metros(engine, text: str, semantic: str, metro: str) -> None:  # noqa: ANN001
-    assert_parsed(engine.parse(text), semantic, location_ids=list(metro_ids(metro)))
+def test_metros(check, engine, text: str, semantic: str, metro: str) -> None:  # noqa: ANN001
+    check(engine.parse(text), semantic, location_ids=list(metro_ids(metro)))
 
 
-def test_several_places_keep_every_id(engine) -> None:  # noqa: ANN001
+def test_several_places_keep_every_id(check, engine) -> None:  # noqa: ANN001
     parsed = engine.parse("software engineer in Silicon Valley or Seattle")
-    assert_parsed(parsed, "software engineer", location_ids=[*metro_ids("silicon-valley"), SEATTLE])
+    check(parsed, "software engineer", location_ids=[*metro_ids("silicon-valley"), SEATTLE])
     chips = [(c["filter"], c["label"], c["span"]) for c in parsed.constraints]
     assert chips == [
         ("location_ids", "Silicon Valley (17 places)", "Silicon Valley"),
@@ -89,14 +88,14 @@ def test_several_places_keep_every_id(engine) -> None:  # noqa: ANN001
         ("engineer in Switzerland or Austria", "engineer", {"country_codes": ["CH", "AT"]}),
     ],
 )
-def test_countries(engine, text: str, semantic: str, expected: dict) -> None:  # noqa: ANN001
-    assert_parsed(engine.parse(text), semantic, **expected)
+def test_countries(check, engine, text: str, semantic: str, expected: dict) -> None:  # noqa: ANN001
+    check(engine.parse(text), semantic, **expected)
 
 
-def test_us_state_expands_to_its_cities(engine) -> None:  # noqa: ANN001
+def test_us_state_expands_to_its_cities(check, engine) -> None:  # noqa: ANN001
     parsed = engine.parse("nurse jobs in California")
     ix = place_index()
-    assert_parsed(parsed, "nurse", location_ids=list(ix.state_cities("CA")))
+    check(parsed, "nurse", location_ids=list(ix.state_cities("CA")))
     assert len(parsed.filters.location_ids) > 300
     assert all(ix.g.cities[i].admin1_code == "CA" for i in parsed.filters.location_ids)
     assert parsed.constraints[0]["label"].startswith("California, US")
@@ -156,8 +155,8 @@ def test_role_words_are_not_places(engine, text: str) -> None:  # noqa: ANN001
     assert parsed.semantic_text
 
 
-def test_unknown_place_is_unresolved(engine) -> None:  # noqa: ANN001
+def test_unknown_place_is_unresolved(check, engine) -> None:  # noqa: ANN001
     parsed = engine.parse("software engineer in Narnia")
-    assert_parsed(parsed, "software engineer")
+    check(parsed, "software engineer")
     assert parsed.unresolved == ["in Narnia"]
     assert parsed.suggestions[0].kind == "unknown_place"
