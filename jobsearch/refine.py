@@ -29,15 +29,29 @@ def drop_constraints(parsed: ParsedQuery, remove: Sequence[str]) -> ParsedQuery:
             raise BadQueryError(f"cannot remove unknown filter {name!r}; known filters: {known}")
         current = getattr(filters, name)
         if value and isinstance(current, list):
-            if value not in current:
+            # One chip may stand for several values ("Silicon Valley" -> its cities, joined
+            # by commas); values another chip still claims stay.
+            values = value.split(",")
+            if any(v not in current for v in values):
                 raise BadQueryError(f"filter {name!r} has no value {value!r} to remove")
-            filters = filters.model_copy(update={name: [v for v in current if v != value]})
+            kept_by_others = {
+                v
+                for c in constraints
+                if c.get("filter") == name and c.get("value") != value
+                for v in c.get("value", "").split(",")
+            }
+            drop = set(values) - kept_by_others
+            filters = filters.model_copy(update={name: [v for v in current if v not in drop]})
             constraints = [
                 c for c in constraints if not (c.get("filter") == name and c.get("value") == value)
             ]
         else:
             filters = filters_without(filters, name)
             constraints = [c for c in constraints if c.get("filter") != name]
+        if name == "workplace" and not filters.workplace:
+            # "mostly remote" is one chip for two filters: the share goes with the workplace.
+            filters = filters_without(filters, "min_remote_share")
+            constraints = [c for c in constraints if c.get("filter") != "min_remote_share"]
     return parsed.model_copy(update={"filters": filters, "constraints": constraints})
 
 

@@ -53,3 +53,20 @@ def test_filters_without_and_describe() -> None:
     assert filters_without(p.filters, "location_ids").location_ids == []
     assert describe_filter(p, "location_ids") == "Berlin, Germany or Munich, Germany"
     assert describe_filter(p, "seniority") == "seniority"
+
+
+def test_a_chip_standing_for_several_values_drops_them_all_but_shared_ones() -> None:
+    p = ParsedQuery(
+        text="engineer in Silicon Valley or San Jose, mostly remote",
+        semantic_text="engineer",
+        filters=Filters(location_ids=["1", "2", "3"], workplace=["remote", "hybrid"], min_remote_share=0.5),
+        constraints=[
+            {"filter": "location_ids", "value": "1,2", "label": "Silicon Valley", "span": "Silicon Valley"},
+            {"filter": "location_ids", "value": "2,3", "label": "San Jose area", "span": "San Jose"},
+            {"filter": "workplace", "value": "remote,hybrid", "label": "Mostly remote", "span": "mostly remote"},
+        ],
+    )
+    out = drop_constraints(p, ["location_ids:1,2", "workplace:remote,hybrid"])
+    assert out.filters.location_ids == ["2", "3"]
+    assert out.filters.workplace == [] and out.filters.min_remote_share is None
+    assert [c["label"] for c in out.constraints] == ["San Jose area"]
