@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -145,6 +146,19 @@ def build_index(
 ) -> Path:
     """Encode every posting of a corpus (through the embedding cache, so a rebuild of the
     same corpus does not re-encode) and write, verify and activate a new shard set."""
+    from jobsearch.metrics import INDEX_BUILD_DURATION
+
+    started = time.perf_counter()
+    try:
+        set_dir = _build_index(Path(corpus_dir), Path(out_dir), encoder, shards=shards, dtype=dtype, progress=progress)
+    except BaseException:
+        INDEX_BUILD_DURATION.labels(outcome="failure").observe(time.perf_counter() - started)
+        raise
+    INDEX_BUILD_DURATION.labels(outcome="success").observe(time.perf_counter() - started)
+    return set_dir
+
+
+def _build_index(corpus_dir: Path, out_dir: Path, encoder: Encoder, *, shards: int, dtype: str, progress: bool) -> Path:
     from jobsearch.corpus.table import POSTINGS_FILE, read_postings
     from jobsearch.encode.cache import CachedEncoder
     from jobsearch.encode.text import posting_text

@@ -44,6 +44,9 @@ def test_add_update_remove(index: FlatIndex) -> None:
     ids = {j for h in index.search(VECS[:40], Filters(), 20, now=NOW) for j in h.job_ids}
     assert ROWS[0]["job_id"] not in ids and "new-7" not in ids
     assert index.count(Filters(), now=NOW) == 1248
+    table = index.records_table()
+    assert table.num_rows == 1248 and ROWS[0]["job_id"] not in set(table.column("job_id").to_pylist())
+    assert index.column("salary_usd").shape == (1248,)
 
 
 def test_compaction_folds_delta_and_replays_concurrent_changes(index: FlatIndex, tmp_path: Path) -> None:
