@@ -4,7 +4,7 @@ JobIndex handlers and runs kopf until stopped. The Deployment in the Helm chart 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -42,9 +42,9 @@ async def run_operator(
 
 @app.command("run")
 def run(
-    kubeconfig: str = typer.Option(None, help="kubeconfig path (default: in-cluster, then KUBECONFIG)."),
-    liveness: str = typer.Option("http://0.0.0.0:8080/healthz", help="kopf liveness endpoint."),
-    metrics_port: int = typer.Option(9090, help="Prometheus metrics port (0: off)."),
+    kubeconfig: Annotated[str | None, typer.Option(help="kubeconfig path (default: in-cluster, then KUBECONFIG).")] = None,
+    liveness: Annotated[str, typer.Option(help="kopf liveness endpoint.")] = "http://0.0.0.0:8080/healthz",
+    metrics_port: Annotated[int, typer.Option(help="Prometheus metrics port (0: off).")] = 9090,
 ) -> None:
     """Run the operator (settings from JOBSEARCH_OPERATOR_* variables)."""
     from jobsearch.operator.settings import OperatorSettings
@@ -53,3 +53,23 @@ def run(
     if metrics_port:
         start_http_server(metrics_port)
     asyncio.run(run_operator(OperatorSettings.from_env(), kubeconfig=kubeconfig, liveness=liveness))
+
+
+@app.command("validate")
+def validate(
+    manifests: Annotated[list[str], typer.Argument(help="YAML files of Kubernetes objects.")],
+    crd: Annotated[list[str] | None, typer.Option(help="CRD YAML files for custom resources (repeat).")] = None,
+) -> None:
+    """Validate objects offline: built-in kinds strictly, custom resources against CRDs."""
+    from pathlib import Path
+
+    from jobsearch.operator.validation import CrdSchemas, load_yaml_documents, validate_objects
+
+    objects = [o for m in manifests for o in load_yaml_documents(Path(m))]
+    problems = validate_objects(objects, CrdSchemas.from_files(Path(c) for c in crd or []))
+    for key, errors in problems.items():
+        for e in errors:
+            typer.echo(f"{key}: {e}", err=True)
+    if problems:
+        raise typer.Exit(code=1)
+    typer.echo(f"{len(objects)} objects valid")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
+from typing import Any
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
-def make_model(args: argparse.Namespace) -> object:
+def make_model(args: argparse.Namespace) -> Any:
     from jobsearch.runtimes.catalog import resolve_index_dir
 
     if args.role == "shard":
@@ -58,9 +59,9 @@ def main(argv: list[str] | None = None) -> None:
     args, _ = build_parser().parse_known_args(argv)
     logging.basicConfig(level=logging.INFO)
     model = make_model(args)
-    model.load()  # type: ignore[attr-defined]
+    model.load()
     kserve.ModelServer(http_port=args.http_port, grpc_port=args.grpc_port, enable_grpc=False,
-                       workers=1).start([model])  # type: ignore[list-item]
+                       workers=1).start([model])
 
 
 if __name__ == "__main__":

@@ -12,11 +12,11 @@ import numpy as np
 
 from jobsearch.errors import JobSearchError
 
-NUMPY_TO_V2 = {
+NUMPY_TO_V2: dict[np.dtype, str] = {
     np.dtype(np.float32): "FP32", np.dtype(np.float16): "FP16", np.dtype(np.float64): "FP64",
     np.dtype(np.int64): "INT64", np.dtype(np.int32): "INT32", np.dtype(np.bool_): "BOOL",
 }
-V2_TO_NUMPY = {v: k for k, v in NUMPY_TO_V2.items()}
+V2_TO_NUMPY: dict[str, np.dtype] = {v: k for k, v in NUMPY_TO_V2.items()}
 
 
 class RemoteStageError(JobSearchError):

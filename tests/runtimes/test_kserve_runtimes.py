@@ -1,0 +1,91 @@
+"""The KServe runtimes as real ModelServer processes on 127.0.0.1: shard servers merged
+exactly equal the whole index, the query engine server equals the rule engine, and the
+transformer (the pipeline with remote stages) answers what the embedded pipeline answers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+
+from jobsearch.schema import Filters
+
+pytestmark = pytest.mark.slow
+
+QUERIES = [
+    "software engineer jobs in Seattle, mostly remote, not from staffing agencies",
+    "registered nurse, posted this week",
+    "data analyst above median pay",
+    "remote python developer",
+    "accountant in Mars City",
+]
+
+
+def test_shard_servers_merge_to_the_exact_whole_index(runtime_urls: dict[str, Any], sharded_index: Path) -> None:
+    from jobsearch.index import FlatIndex
+    from jobsearch.runtimes.remote import RemoteRetriever
+
+    whole = FlatIndex.open(sharded_index)
+    remote = RemoteRetriever(runtime_urls["shards"])
+    rng = np.random.default_rng(5)
+    q = rng.standard_normal((4, whole.dim)).astype(np.float32)
+    q /= np.linalg.norm(q, axis=1, keepdims=True)
+    for filters in (Filters(), Filters(workplace=["remote"]), Filters(exclude_company_types=["staffing"])):
+        for k in (1, 10, 50):
+            got, want = remote.search(q, filters, k), whole.search(q, filters, k)
+            for g, w in zip(got, want, strict=True):
+                assert g.job_ids == w.job_ids and g.n_matching == w.n_matching
+                np.testing.assert_array_equal(g.scores, w.scores)
+        assert remote.count(filters) == whole.count(filters)
+    assert remote.rows == whole.rows and remote.version == whole.version
+    ids = whole.search(q[:1], Filters(), 5)[0].job_ids
+    assert [r["job_id"] for r in remote.records(ids)] == ids
+
+
+def test_query_engine_server_equals_the_rule_engine(runtime_urls: dict[str, Any], pipeline: Any) -> None:
+    from jobsearch.runtimes.remote import RemoteQueryEngine
+
+    remote = RemoteQueryEngine(runtime_urls["query"])
+    for q in QUERIES:
+        assert remote.parse(q) == pipeline.engine.parse(q)
+
+
+def test_transformer_answers_what_the_embedded_pipeline_answers(
+    runtime_urls: dict[str, Any], pipeline: Any
+) -> None:
+    for q in QUERIES:
+        body = {"inputs": [
+            {"name": "text", "shape": [1], "datatype": "BYTES", "data": [q]},
+            {"name": "k", "shape": [1], "datatype": "INT64", "data": [10]},
+        ]}
+        resp = httpx.post(f"{runtime_urls['search']}/infer", json=body, timeout=30.0)
+        assert resp.status_code == 200, resp.text
+        got = json.loads(resp.json()["outputs"][0]["data"][0])
+        want = pipeline.search(q, k=10).model_dump(mode="json")
+        assert got["query"] == want["query"]
+        assert got["total_matching"] == want["total_matching"]
+        assert got["empty_reason"] == want["empty_reason"]
+        assert [(r["job_id"], r["score"], r["why"]) for r in got["results"]] == [
+            (r["job_id"], r["score"], r["why"]) for r in want["results"]
+        ]
+
+
+def test_bad_queries_are_client_errors(runtime_urls: dict[str, Any]) -> None:
+    for url in (runtime_urls["search"], runtime_urls["query"]):
+        body = {"inputs": [{"name": "text", "shape": [1], "datatype": "BYTES", "data": ["   "]}]}
+        resp = httpx.post(f"{url}/infer", json=body, timeout=30.0)
+        assert resp.status_code == 400, resp.text
+        assert "empty" in resp.json()["error"]
+    body = {"inputs": [{"name": "op", "shape": [1], "datatype": "BYTES", "data": ["drop"]}]}
+    resp = httpx.post(f"{runtime_urls['shards'][0]}/infer", json=body, timeout=30.0)
+    assert resp.status_code == 400 and "unknown op" in resp.json()["error"]
+
+
+def test_runtimes_export_prometheus_metrics(runtime_urls: dict[str, Any]) -> None:
+    base = runtime_urls["search"].split("/v2/")[0]
+    text = httpx.get(f"{base}/metrics", timeout=10.0).text
+    assert "jobsearch_stage_latency_seconds" in text
