@@ -126,3 +126,37 @@ volumeMounts:
   - name: tmp
     mountPath: /tmp
 {{- end -}}
+
+
+{{/* Volumes of every jobsearch serving pod: the shared volume (read-only), scratch, and the
+operator's `<jobindex>-active` pointer (optional: it appears at the first promotion). */}}
+{{- define "jobsearch.servingVolumes" -}}
+- name: data
+  persistentVolumeClaim:
+    claimName: {{ include "jobsearch.claimName" . }}
+    readOnly: true
+- name: tmp
+  emptyDir: {}
+- name: active
+  configMap:
+    name: {{ printf "%s-active" .Values.jobIndex.name }}
+    optional: true
+{{- end -}}
+
+{{/* Members and corpus metadata: the JobIndex source when it is a path on the volume. */}}
+{{- define "jobsearch.corpusDir" -}}
+{{- if hasPrefix "/" .Values.jobIndex.source.uri -}}{{ .Values.jobIndex.source.uri }}{{- else -}}{{ printf "%s/corpus" .Values.storage.mountPath }}{{- end -}}
+{{- end -}}
+
+{{/* The encoder's model version folder (tokenizer files) as the transformer sees it. */}}
+{{- define "jobsearch.encoderDir" -}}
+{{- $m := .Values.models.encoder -}}
+{{- if .Values.transformer.encoderDir -}}
+{{ .Values.transformer.encoderDir }}
+{{- else if hasPrefix "pvc://" .Values.models.storageUri -}}
+{{- $path := .Values.models.storageUri | trimPrefix "pvc://" | splitList "/" | rest | join "/" -}}
+{{ printf "%s/%s/%s-v%s/%s/%s" .Values.storage.mountPath $path $m.name $m.version $m.name $m.version | clean }}
+{{- else -}}
+{{- fail "models.storageUri is not a pvc:// URI: set transformer.encoderDir to a folder holding the encoder's tokenizer files" -}}
+{{- end -}}
+{{- end -}}
