@@ -284,7 +284,7 @@ def run(args: argparse.Namespace) -> dict:
                 for batch in args.batches:
                     if sel < 1.0 and batch > args.max_filtered_batch:
                         continue
-                    calls = max(3, min(args.calls, (args.queries * 4) // batch)) if batch > 1 else args.calls
+                    calls = args.calls if batch == 1 else max(3, args.calls * 4 // batch)
                     qall = queries_for(q, batch, calls)
                     truth = exact_topk(x, qall, mask)
                     for name, (idx, _, params) in systems.items():
@@ -315,6 +315,33 @@ def run(args: argparse.Namespace) -> dict:
     return results
 
 
+def markdown(results: dict) -> str:
+    """The results as markdown tables (latency/recall per cell, then build and turnover)."""
+    lines = [
+        f"Measured {results['created'][:16]} on {results['cpus']} CPUs ({results['machine']}), "
+        f"threads {results['threads']}, load average {tuple(round(x, 1) for x in results['loadavg_start'])} at start "
+        f"and {tuple(round(x, 1) for x in results.get('loadavg_end', ()))} at end; read bandwidth "
+        f"{results['read_bandwidth_gbs']:.1f} GB/s (torch sum, same run). k={results['k']}, d={results['dim']}.",
+        "",
+        "| N | data | batch | filter | system | p50 ms | p99 ms | QPS | recall@10 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results["rows"]:
+        extra = f" ({r['scan_gbs']:.1f} GB/s, {100 * r['bandwidth_share']:.0f}% of read bw)" if "scan_gbs" in r else ""
+        lines.append(
+            f"| {r['n']:,} | {r['data']} | {r['batch']} | {100 * r['selectivity']:g}% | {r['system']} | "
+            f"{r['p50_ms']:.2f}{extra} | {r['p99_ms']:.2f} | {r['qps']:,.0f} | {r['recall_at_10']:.3f} |"
+        )
+    lines += ["", "| N | data | system | build s | bytes/vector |", "|---|---|---|---|---|"]
+    for b in results["build"]:
+        bpv = "" if b["bytes_per_vector"] is None else f"{b['bytes_per_vector']:.0f}"
+        lines.append(f"| {b['n']:,} | {b['data']} | {b['system']} | {b['build_s']:.2f} | {bpv} |")
+    lines += ["", "| N | data | system | add 1% ms | remove 1% ms |", "|---|---|---|---|---|"]
+    for t in results["turnover"]:
+        lines.append(f"| {t['n']:,} | {t['data']} | {t['system']} | {t['add_1pct_ms']:.1f} | {t['remove_1pct_ms']:.1f} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="200000,1000000", help="comma-separated row counts")
@@ -328,7 +355,11 @@ def main() -> None:
     ap.add_argument("--engine-only", action="store_true")
     ap.add_argument("--quick", action="store_true", help="200k rows, random data, fewer calls")
     ap.add_argument("--out", default=None, help="JSON path (default bench/results/index_bench-<time>.json)")
+    ap.add_argument("--markdown", default=None, help="also print the tables of a results JSON (no run)")
     args = ap.parse_args()
+    if args.markdown:
+        print(markdown(json.loads(Path(args.markdown).read_text())))
+        return
     if args.quick:
         args.sizes, args.data, args.calls = "200000", "random", 20
     args.sizes = [int(s) for s in str(args.sizes).split(",")]
@@ -339,7 +370,8 @@ def main() -> None:
     out = Path(args.out or Path(__file__).parent / "results" / f"index_bench-{datetime.now(UTC):%Y%m%dT%H%M%S}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=1))
-    print(f"wrote {out}")
+    out.with_suffix(".md").write_text(markdown(results))
+    print(f"wrote {out} and {out.with_suffix('.md')}")
 
 
 if __name__ == "__main__":
