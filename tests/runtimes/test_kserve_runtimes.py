@@ -26,8 +26,9 @@ QUERIES = [
 
 
 def test_shard_servers_merge_to_the_exact_whole_index(runtime_urls: dict[str, Any], sharded_index: Path) -> None:
-    from jobsearch.index import FlatIndex
     from jobsearch.runtimes.remote import RemoteRetriever
+
+    from jobsearch.index import FlatIndex
 
     whole = FlatIndex.open(sharded_index)
     remote = RemoteRetriever(runtime_urls["shards"])

@@ -37,8 +37,9 @@ def _sets(demo_home: Path, root: Path) -> tuple[Path, Path, Path]:
 
 
 def test_swap_under_load_never_fails_and_refuses_a_corrupt_set(demo_home: Path, tmp_path: Path) -> None:
-    from jobsearch.index import FlatIndex
     from jobsearch.runtimes.remote import RemoteRetriever
+
+    from jobsearch.index import FlatIndex
 
     a, b, bad = _sets(demo_home, tmp_path)
     pointer = tmp_path / "active" / "path"

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from jobsearch.runtimes.triton.repository import (
     CONFIG_FILE,
     MODEL_FILE,

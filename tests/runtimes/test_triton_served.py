@@ -46,8 +46,9 @@ def test_tritonclient_http_matches_onnx_runtime(triton_url: str, encoder_version
 
 def test_remote_encoder_equals_the_in_process_encoder(triton_url: str, triton_repo: Path,
                                                       encoder_version_dir: Path) -> None:
-    from jobsearch.encode.onnx_encoder import OnnxEncoder
     from jobsearch.runtimes.remote import RemoteEncoder
+
+    from jobsearch.encode.onnx_encoder import OnnxEncoder
 
     remote = RemoteEncoder(f"{triton_url}/v2/models/retriever", triton_repo / "retriever" / "1")
     local = OnnxEncoder.load(encoder_version_dir)
