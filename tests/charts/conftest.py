@@ -17,6 +17,28 @@ SCENARIOS = ["default"] + sorted(p.stem.removesuffix("-values") for p in (CHART 
 NAMESPACE = "search"
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # Every test taking `scenario` runs once per ci/*-values.yaml (and the defaults).
+    if "scenario" in metafunc.fixturenames:
+        metafunc.parametrize("scenario", SCENARIOS)
+
+
+@pytest.fixture(scope="session")
+def chart_dir() -> Path:
+    return CHART
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def values_of() -> Any:
+    """scenario name -> the values it passes to Helm (None: the chart's defaults)."""
+    return scenario_values
+
+
 def scenario_values(name: str) -> dict[str, Any] | None:
     if name == "default":
         return None
@@ -68,9 +90,19 @@ def crd_schemas(own_crds: list[dict[str, Any]], kserve_crd_paths: list[Path]) ->
     return CrdSchemas(docs)
 
 
-def of_kind(objects: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+@pytest.fixture(scope="session")
+def of_kind() -> Any:
+    return _of_kind
+
+
+@pytest.fixture(scope="session")
+def by_name() -> Any:
+    return _by_name
+
+
+def _of_kind(objects: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     return [o for o in objects if o["kind"] == kind]
 
 
-def by_name(objects: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any]:
-    return next(o for o in of_kind(objects, kind) if o["metadata"]["name"] == name)
+def _by_name(objects: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any]:
+    return next(o for o in _of_kind(objects, kind) if o["metadata"]["name"] == name)

@@ -4,24 +4,22 @@ their CRDs); plus what each scenario must produce."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import CHART, NAMESPACE, SCENARIOS, by_name, of_kind, scenario_values
 
 PROMETHEUS_RULE = ("monitoring.coreos.com/v1", "PrometheusRule")
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
-def test_lint_is_clean_in_strict_mode(chart: Any, scenario: str) -> None:
+def test_lint_is_clean_in_strict_mode(chart_dir: Path, values_of: Any, scenario: str) -> None:
     import helm_python as helm
 
-    report = helm.lint(str(CHART), scenario_values(scenario), strict=True, namespace=NAMESPACE)
+    report = helm.lint(str(chart_dir), values_of(scenario), strict=True, namespace="search")
     assert report["errors"] == [] and report["messages"] == [], report
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
 def test_every_rendered_object_is_valid(
     rendered: dict[str, list[dict[str, Any]]], crd_schemas: Any, scenario: str
 ) -> None:
@@ -50,8 +48,8 @@ def test_schema_validation_rejects_unsafe_or_unknown_values(chart: Any) -> None:
             chart.validate_schema(bad)
 
 
-def test_every_values_key_is_commented() -> None:
-    lines = (CHART / "values.yaml").read_text().splitlines()
+def test_every_values_key_is_commented(chart_dir: Path) -> None:
+    lines = (chart_dir / "values.yaml").read_text().splitlines()
     undocumented = []
     for i, line in enumerate(lines):
         stripped = line.strip()
@@ -75,7 +73,6 @@ def _pod_specs(objects: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]
     return specs
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
 def test_pods_run_as_non_root_without_privileges(rendered: dict[str, Any], scenario: str) -> None:
     for name, pod in _pod_specs(rendered[scenario]):
         assert pod["securityContext"]["runAsNonRoot"] is True, name
@@ -88,7 +85,7 @@ def test_pods_run_as_non_root_without_privileges(rendered: dict[str, Any], scena
             assert not sc.get("privileged"), name
 
 
-def test_operator_rbac_is_least_privilege(rendered: dict[str, Any]) -> None:
+def test_operator_rbac_is_least_privilege(rendered: dict[str, Any], of_kind: Any) -> None:
     rules = [r for o in of_kind(rendered["default"], "ClusterRole") for r in o["rules"]]
     resources = {res for r in rules for res in r["resources"]}
     assert resources == {"customresourcedefinitions", "namespaces", "jobindices", "jobindices/status",
@@ -104,7 +101,8 @@ def test_operator_rbac_is_least_privilege(rendered: dict[str, Any]) -> None:
     assert any("jobs" in r["resources"] and "create" in r["verbs"] for r in role["rules"])
 
 
-def test_gpu_scenario_requests_gpus_only_for_triton(rendered: dict[str, Any]) -> None:
+def test_gpu_scenario_requests_gpus_only_for_triton(rendered: dict[str, Any], of_kind: Any,
+                                                    by_name: Any) -> None:
     objects = rendered["gpu"]
     for name in ("retriever", "ranker"):
         pred = by_name(objects, "InferenceService", name)["spec"]["predictor"]
@@ -117,7 +115,7 @@ def test_gpu_scenario_requests_gpus_only_for_triton(rendered: dict[str, Any]) ->
     assert "nvidia.com/gpu" not in yaml.safe_dump(rendered["cpu-only"])
 
 
-def test_canary_scenario_splits_traffic(rendered: dict[str, Any]) -> None:
+def test_canary_scenario_splits_traffic(rendered: dict[str, Any], by_name: Any) -> None:
     enc = by_name(rendered["canary"], "InferenceService", "retriever")["spec"]["predictor"]
     assert enc["canaryTrafficPercent"] == 10
     assert enc["model"]["storageUri"] == "pvc://jobsearch-data/models/retriever-v2"
@@ -127,9 +125,8 @@ def test_canary_scenario_splits_traffic(rendered: dict[str, Any]) -> None:
     assert "canaryTrafficPercent" not in default_enc
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
 def test_transformer_targets_every_shard_and_the_jobindex_matches(
-    rendered: dict[str, Any], scenario: str
+    rendered: dict[str, Any], scenario: str, of_kind: Any, by_name: Any
 ) -> None:
     objects = rendered[scenario]
     (ji,) = of_kind(objects, "JobIndex")
@@ -146,10 +143,10 @@ def test_transformer_targets_every_shard_and_the_jobindex_matches(
     assert ji["spec"]["encoder"]["inferenceService"] == "retriever"
 
 
-def test_crd_helm_ships_is_the_file_the_operator_tests_load(own_crds: list[dict[str, Any]]) -> None:
-    from conftest import REPO
-
+def test_crd_helm_ships_is_the_file_the_operator_tests_load(
+    own_crds: list[dict[str, Any]], chart_dir: Path
+) -> None:
     (crd,) = own_crds
-    path = REPO / "charts" / "jobsearch" / "crds" / "jobindices.jobsearch.io.yaml"
+    path = chart_dir.parents[1] / "charts" / "jobsearch" / "crds" / "jobindices.jobsearch.io.yaml"
     assert crd == yaml.safe_load(path.read_text())
     assert crd["spec"]["names"]["kind"] == "JobIndex"

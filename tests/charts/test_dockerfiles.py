@@ -5,9 +5,10 @@ project, the chart's commands match the image's entrypoint, and the context is f
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from conftest import CHART, REPO
-
+REPO = Path(__file__).resolve().parents[2]
+CHART = REPO / "charts" / "jobsearch"
 DOCKERFILE = REPO / "docker" / "Dockerfile"
 
 

@@ -67,6 +67,17 @@ class Server:
 
 
 @pytest.fixture(scope="session")
+def spawn() -> Any:
+    """(name, args, log_dir) -> a started Server; free_port is `spawn.free_port`."""
+
+    def start(name: str, args: list[str], log_dir: Path) -> Server:
+        return Server(name, args, log_dir)
+
+    start.free_port = free_port  # type: ignore[attr-defined]
+    return start
+
+
+@pytest.fixture(scope="session")
 def encoder_version_dir(demo_home: Path) -> Path:
     from jobsearch.encode.default import ensure_exported
 

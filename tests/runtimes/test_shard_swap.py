@@ -8,10 +8,10 @@ import shutil
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
-from conftest import Server, free_port
 
 from jobsearch.schema import Filters
 
@@ -36,7 +36,8 @@ def _sets(demo_home: Path, root: Path) -> tuple[Path, Path, Path]:
     return a, b, bad
 
 
-def test_swap_under_load_never_fails_and_refuses_a_corrupt_set(demo_home: Path, tmp_path: Path) -> None:
+def test_swap_under_load_never_fails_and_refuses_a_corrupt_set(demo_home: Path, tmp_path: Path,
+                                                                spawn: Any) -> None:
     from jobsearch.runtimes.remote import RemoteRetriever
 
     from jobsearch.index import FlatIndex
@@ -45,8 +46,8 @@ def test_swap_under_load_never_fails_and_refuses_a_corrupt_set(demo_home: Path, 
     pointer = tmp_path / "active" / "path"
     pointer.parent.mkdir()
     pointer.write_text(str(a))
-    port = free_port()
-    server = Server("shard-swap", ["-m", "jobsearch.runtimes.serve", "--model_name=shard",
+    port = spawn.free_port()
+    server = spawn("shard-swap", ["-m", "jobsearch.runtimes.serve", "--model_name=shard",
                                    f"--http_port={port}", "--role=shard", "--shard=0", "--shards=1",
                                    f"--active-file={pointer}", "--poll-seconds=0.2"], tmp_path)
     url = f"http://127.0.0.1:{port}/v2/models/shard"
