@@ -43,8 +43,11 @@ class View:
 
     @property
     def live_rows(self) -> int:
-        return sum(s.rows - (0 if self.dead_of(i) is None else int(self.dead_of(i).sum()))  # type: ignore[union-attr]
-                   for i, s in enumerate(self.segments))
+        total = 0
+        for i, seg in enumerate(self.segments):
+            dead = self.dead_of(i)
+            total += seg.rows - (0 if dead is None else int(np.count_nonzero(dead)))
+        return total
 
 
 class FlatIndex:

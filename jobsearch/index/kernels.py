@@ -25,17 +25,17 @@ NO_SCALE = np.empty(0, dtype=np.float32)
 
 
 @intrinsic
-def _h2f(typingctx, bits):  # type: ignore[no-untyped-def]
+def _h2f(typingctx, bits):
     sig = types.float32(types.uint16)
 
-    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+    def codegen(context, builder, signature, args):
         return builder.fpext(builder.bitcast(args[0], ir.HalfType()), ir.FloatType())
 
     return sig, codegen
 
 
 @nb.njit(inline="always")
-def _push(hs, hi, score, idx, k):  # type: ignore[no-untyped-def]
+def _push(hs, hi, score, idx, k):
     """Replace the root of a size-k min-heap (scores hs, ids hi) and sift down."""
     pos = 0
     while True:
@@ -55,7 +55,7 @@ def _push(hs, hi, score, idx, k):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(inline="always", fastmath=True)
-def _chunk_fp16(X, Q, mask, rows, k, lo, hi, hs, hi_):  # type: ignore[no-untyped-def]
+def _chunk_fp16(X, Q, mask, rows, k, lo, hi, hs, hi_):
     d = X.shape[1]
     gather = rows.shape[0] > 0
     has_mask = mask.shape[0] > 0
@@ -68,12 +68,12 @@ def _chunk_fp16(X, Q, mask, rows, k, lo, hi, hs, hi_):  # type: ignore[no-untype
         if nq == 1:
             acc = np.float32(0.0)
             for j in range(d):
-                acc += _h2f(X[r, j]) * Q[0, j]
+                acc += _h2f(X[r, j]) * Q[0, j]  # type: ignore[call-arg]
             if acc > hs[0, 0]:
                 _push(hs[0], hi_[0], acc, r, k)
             continue
         for j in range(d):
-            buf[j] = _h2f(X[r, j])
+            buf[j] = _h2f(X[r, j])  # type: ignore[call-arg]
         for qi in range(nq):
             acc = np.float32(0.0)
             for j in range(d):
@@ -83,7 +83,7 @@ def _chunk_fp16(X, Q, mask, rows, k, lo, hi, hs, hi_):  # type: ignore[no-untype
 
 
 @nb.njit(inline="always", fastmath=True)
-def _chunk_int8(X, scale, Q, mask, rows, k, lo, hi, hs, hi_):  # type: ignore[no-untyped-def]
+def _chunk_int8(X, scale, Q, mask, rows, k, lo, hi, hs, hi_):
     d = X.shape[1]
     gather = rows.shape[0] > 0
     has_mask = mask.shape[0] > 0
@@ -101,7 +101,7 @@ def _chunk_int8(X, scale, Q, mask, rows, k, lo, hi, hs, hi_):  # type: ignore[no
 
 
 @nb.njit(parallel=True, fastmath=True, cache=True)
-def _scan_fp16_par(X, Q, mask, rows, k, m, out_s, out_i):  # type: ignore[no-untyped-def]
+def _scan_fp16_par(X, Q, mask, rows, k, m, out_s, out_i):
     nchunks = out_s.shape[0]
     per = (m + nchunks - 1) // nchunks
     for c in prange(nchunks):
@@ -109,12 +109,12 @@ def _scan_fp16_par(X, Q, mask, rows, k, m, out_s, out_i):  # type: ignore[no-unt
 
 
 @nb.njit(fastmath=True, cache=True)
-def _scan_fp16_one(X, Q, mask, rows, k, m, out_s, out_i):  # type: ignore[no-untyped-def]
+def _scan_fp16_one(X, Q, mask, rows, k, m, out_s, out_i):
     _chunk_fp16(X, Q, mask, rows, k, 0, m, out_s[0], out_i[0])
 
 
 @nb.njit(parallel=True, fastmath=True, cache=True)
-def _scan_int8_par(X, scale, Q, mask, rows, k, m, out_s, out_i):  # type: ignore[no-untyped-def]
+def _scan_int8_par(X, scale, Q, mask, rows, k, m, out_s, out_i):
     nchunks = out_s.shape[0]
     per = (m + nchunks - 1) // nchunks
     for c in prange(nchunks):
@@ -122,7 +122,7 @@ def _scan_int8_par(X, scale, Q, mask, rows, k, m, out_s, out_i):  # type: ignore
 
 
 @nb.njit(fastmath=True, cache=True)
-def _scan_int8_one(X, scale, Q, mask, rows, k, m, out_s, out_i):  # type: ignore[no-untyped-def]
+def _scan_int8_one(X, scale, Q, mask, rows, k, m, out_s, out_i):
     _chunk_int8(X, scale, Q, mask, rows, k, 0, m, out_s[0], out_i[0])
 
 
@@ -193,8 +193,8 @@ def scan_topk(
         if X.dtype == np.int8:
             if scale is None:
                 raise ValueError("int8 rows need their per-row scales")
-            kernel = _scan_int8_one if nchunks == 1 else _scan_int8_par
-            kernel(X, scale, Q, mask_, rows_, k, m, out_s, out_i)
+            kernel8 = _scan_int8_one if nchunks == 1 else _scan_int8_par
+            kernel8(X, scale, Q, mask_, rows_, k, m, out_s, out_i)
         elif X.dtype == np.uint16:
             kernel = _scan_fp16_one if nchunks == 1 else _scan_fp16_par
             kernel(X, Q, mask_, rows_, k, m, out_s, out_i)

@@ -129,7 +129,7 @@ class MaskCache:
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: tuple[str, int], build):  # type: ignore[no-untyped-def]
+    def get(self, key: tuple[str, int], build):
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)

@@ -88,6 +88,7 @@ class Segment:
         folder.mkdir(parents=True, exist_ok=True)
         names = []
         if self.vectors.dtype == np.int8:
+            assert self.scales is not None and self.fp16 is not None
             np.save(folder / VECTORS, self.vectors, allow_pickle=False)
             np.save(folder / SCALES, self.scales, allow_pickle=False)
             np.save(folder / FP16_VECTORS, self.fp16, allow_pickle=False)

@@ -67,8 +67,8 @@ def remove(view: View, job_ids: list[str]) -> tuple[View, int]:
 def replay(view: View, entries: tuple[tuple[str, object], ...]) -> View:
     for kind, payload in entries:
         if kind == "add":
-            vectors, table = payload  # type: ignore[misc]
-            view = add(view, vectors, table)
+            pair: tuple[np.ndarray, pa.Table] = payload  # type: ignore[assignment]
+            view = add(view, pair[0], pair[1])
         else:
             view, _ = remove(view, payload)  # type: ignore[arg-type]
     return view
