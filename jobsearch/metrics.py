@@ -77,3 +77,20 @@ def set_model_versions(model_version: str, **components: str) -> None:
     version, so every serving process calls this once at start-up.
     """
     MODEL_INFO.info({"model_version": model_version, **components})
+
+
+def init_series(endpoints: tuple[str, ...] = ("/v1/search",)) -> None:
+    """Create at zero the series the SLO rules and dashboards read, once at start-up.
+
+    A counter series that first appears at 5 has no rate until it grows again, so without
+    this a burst of traffic right after start-up, or a first server error, is invisible to
+    `rate()` (Prometheus docs: "avoid missing metrics").
+    """
+    for endpoint in endpoints:
+        for outcome in ("ok", "client_error", "server_error"):
+            REQUESTS.labels(endpoint=endpoint, outcome=outcome)
+    for stage in ("parse", "encode", "retrieve", "rank", "total"):
+        STAGE_LATENCY.labels(stage=stage)
+    for cache in ("personalised", "anonymous"):
+        for result in ("hit", "miss"):
+            CACHE_EVENTS.labels(cache=cache, result=result)

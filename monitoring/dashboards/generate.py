@@ -182,7 +182,7 @@ def canary() -> dict[str, Any]:
     b.row("Canary vs primary, per model_version (what `jobsearch canary analyze` compares)")
     b.panel("timeseries", "p99 search latency", [(q["p99_s"], "{{model_version}}")], w=8, unit="s")
     b.panel("timeseries", "p50 search latency", [(q["p50_s"], "{{model_version}}")], w=8, unit="s")
-    b.panel("timeseries", "Server-error ratio", [(f"({q['errors']}) / ({q['searches']})", "{{model_version}}")],
+    b.panel("timeseries", "Server-error ratio", [(f"({q['errors']} or 0 * {q['searches']}) / ({q['searches']})", "{{model_version}}")],
             w=8, unit="percentunit")
     b.panel("timeseries", "Clicks per search", [(f"({q['clicks']}) / ({q['searches']})", "{{model_version}}")],
             unit="percentunit", description="POST /v1/feedback clicks over searches answered, per version.")

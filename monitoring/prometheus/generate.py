@@ -69,13 +69,15 @@ def availability_group() -> dict[str, Any]:
     budget = round(1 - AVAILABILITY_OBJECTIVE, 9)
     rules: list[dict[str, Any]] = []
     for w in WINDOWS:
-        # Client errors (4xx) are the caller's fault: neither good nor bad events.
+        # Client errors (4xx) are the caller's fault: neither good nor bad events. A service
+        # that never failed has no server_error series: `or 0 * valid` makes the ratio 0.
+        valid = f'sum by (job) (rate({sel},outcome=~"ok|server_error"}}[{w}]))'
         rules.append(
             {
                 "record": _ratio_name("errors", w),
                 "expr": (
-                    f'sum by (job) (rate({sel},outcome="server_error"}}[{w}]))\n'
-                    f'/\nsum by (job) (rate({sel},outcome=~"ok|server_error"}}[{w}]))'
+                    f'(\n  sum by (job) (rate({sel},outcome="server_error"}}[{w}]))\n  or\n  0 * {valid}\n)\n'
+                    f"/\n{valid}"
                 ),
             }
         )
