@@ -12,15 +12,18 @@ from jobsearch.encode.manifest import MANIFEST_FILE, MODEL_FILE
 from jobsearch.encode.onnx_encoder import OnnxEncoder
 
 
-def default_encoder(models_dir: Path | None = None, *, threads: int | None = None) -> OnnxEncoder:
+def default_encoder(
+    models_dir: Path | None = None, *, threads: int | None = None, max_length: int | None = None
+) -> OnnxEncoder:
     """Load `<models_dir>/retriever/1` (default: the data home's models folder), exporting it
-    first if it is not there."""
+    first if it is not there. `max_length` below the exported 128 trades retrieval
+    agreement for bulk speed (see docs/encoder.md)."""
     if models_dir is None:
         from jobsearch.home import models_dir as home_models_dir
 
         models_dir = home_models_dir()
     ensure_exported(Path(models_dir))
-    return OnnxEncoder.load(version_dir(models_dir), threads=threads)
+    return OnnxEncoder.load(version_dir(models_dir), threads=threads, max_length=max_length)
 
 
 def ensure_exported(models_dir: Path) -> Path:

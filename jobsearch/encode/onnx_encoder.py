@@ -61,8 +61,11 @@ class OnnxEncoder:
         length = manifest.max_length if max_length is None else max_length
         if length > manifest.max_length:
             raise ValueError(f"max_length {length} exceeds the exported max_length {manifest.max_length}")
+        # vectors of long texts depend on max_length, so it is part of the id (the cache and
+        # shard sets are keyed by model_id)
+        model_id = manifest.model_id if length == manifest.max_length else f"{manifest.model_id}-len{length}"
         return cls.from_files(
-            model_dir / MODEL_FILE, model_dir, max_length=length, model_id=manifest.model_id, threads=threads, spin=spin
+            model_dir / MODEL_FILE, model_dir, max_length=length, model_id=model_id, threads=threads, spin=spin
         )
 
     @classmethod

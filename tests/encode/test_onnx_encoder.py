@@ -46,7 +46,7 @@ def test_empty_string_still_embeds(onnx_encoder: OnnxEncoder) -> None:
 
 def test_shorter_max_length_truncates_more(retriever_dir: Path, onnx_encoder: OnnxEncoder) -> None:
     short = OnnxEncoder.load(retriever_dir, threads=1, max_length=64)
-    assert short.max_length == 64 and short.model_id == onnx_encoder.model_id
+    assert short.max_length == 64 and short.model_id == f"{onnx_encoder.model_id}-len64"
     query = ["senior python developer remote Berlin"]
     np.testing.assert_allclose(short.encode(query), onnx_encoder.encode(query), atol=1e-5)
     long_text = ["Registered nurse. " * 10 + "Pastry chef, sourdough and croissants. " * 10]
