@@ -60,7 +60,12 @@ def error_response(status: int, code: str, detail: str, fields: list[dict[str, A
 def _field_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
     # Keep loc/msg/type only: `input` would echo a 10k-character query back.
     return [
-        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        {
+            "loc": [str(p) for p in e.get("loc", ())],
+            # pydantic prefixes our own validators' messages with "Value error, ".
+            "msg": str(e.get("msg", "")).removeprefix("Value error, "),
+            "type": str(e.get("type", "")),
+        }
         for e in exc.errors()
     ]
 
