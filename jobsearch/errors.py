@@ -24,6 +24,10 @@ class IndexNotFoundError(JobSearchError):
     """No shard set where one was expected (run `jobsearch index build`)."""
 
 
+class IndexMismatchError(IndexNotFoundError):
+    """An index built with another encoder than the one that would encode the queries."""
+
+
 class CorruptShardSetError(JobSearchError):
     """A shard set fails verification (manifest, checksums, row counts, recall)."""
 

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from jobsearch.errors import BadQueryError
+from jobsearch.errors import BadQueryError, IndexMismatchError
 from jobsearch.explain import explain_match
 from jobsearch.metrics import CACHE_EVENTS, FILTER_SELECTIVITY, STAGE_LATENCY
 from jobsearch.refine import describe_filter, drop_constraints, filters_without
@@ -331,9 +331,16 @@ def open_pipeline(
         )
     }
     engine = RuleQueryEngine(companies=list(companies.values()), members=members)
+    encoder = default_encoder()
+    if index.model_id != encoder.model_id:
+        # Vectors from two different models are not comparable: results would be noise.
+        raise IndexMismatchError(
+            f"the index at {index.set_dir} was built with encoder {index.model_id!r}, but the "
+            f"current encoder is {encoder.model_id!r}; rebuild it with `jobsearch index build`"
+        )
     pipeline = SearchPipeline(
         engine,
-        default_encoder(),
+        encoder,
         index,
         None,
         paystats=PayStats.from_table(table),
