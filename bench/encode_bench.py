@@ -69,12 +69,17 @@ def min_cosine(a: np.ndarray, b: np.ndarray) -> float:
     return round(float(np.min(np.sum(a * b, axis=1))), 7)
 
 
-def agreement(docs_a: np.ndarray, docs_b: np.ndarray, queries: np.ndarray, k: int = 10) -> dict[str, float]:
+def agreement(
+    docs_a: np.ndarray, docs_b: np.ndarray, queries: np.ndarray, k: int = 10
+) -> dict[str, float]:
     """How much max_length 64 changes retrieval: overlap of top-k (b is the reference)."""
     top_a = np.argsort(-(queries @ docs_a.T), axis=1)[:, :k]
     top_b = np.argsort(-(queries @ docs_b.T), axis=1)[:, :k]
     overlap = [len(set(x) & set(y)) / k for x, y in zip(top_a, top_b, strict=True)]
-    return {f"top{k}_overlap": round(float(np.mean(overlap)), 4), "mean_doc_cosine": round(float(np.mean(np.sum(docs_a * docs_b, axis=1))), 5)}
+    return {
+        f"top{k}_overlap": round(float(np.mean(overlap)), 4),
+        "mean_doc_cosine": round(float(np.mean(np.sum(docs_a * docs_b, axis=1))), 5),
+    }
 
 
 def cold_start(model_dir: Path) -> dict[str, float]:
@@ -82,18 +87,24 @@ def cold_start(model_dir: Path) -> dict[str, float]:
     code = (
         "import time; t0=time.perf_counter()\n"
         "from jobsearch.encode.onnx_encoder import OnnxEncoder\n"
-        "t1=time.perf_counter(); e=OnnxEncoder.load(__import__('pathlib').Path(%r))\n"
+        f"t1=time.perf_counter(); e=OnnxEncoder.load(__import__('pathlib').Path({str(model_dir)!r}))\n"
         "t2=time.perf_counter(); e.encode(['python developer']); t3=time.perf_counter()\n"
         "import sys, json; print(json.dumps({'import_s': t1-t0, 'load_s': t2-t1, 'first_encode_s': t3-t2,"
         " 'transformers_imported': 'transformers' in sys.modules, 'torch_imported': 'torch' in sys.modules}))"
-    ) % str(model_dir)
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return {k: round(v, 3) if isinstance(v, float) else v for k, v in json.loads(out.stdout).items()}
+    return {
+        k: round(v, 3) if isinstance(v, float) else v for k, v in json.loads(out.stdout).items()
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, default=None, help="corpus folder (default: generate one)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--corpus", type=Path, default=None, help="corpus folder (default: generate one)"
+    )
     parser.add_argument("--docs", type=int, default=512, help="postings to encode per measurement")
     parser.add_argument("--runs", type=int, default=300, help="single-query repetitions")
     parser.add_argument("--out", type=Path, default=None, help="write the JSON here too")
@@ -109,7 +120,11 @@ def main() -> None:
     threads = os.cpu_count() or 1
     torch.set_num_threads(threads)
     report: dict[str, object] = {
-        "machine": {"cpus": threads, "loadavg_start": os.getloadavg(), "note": "shared machine; numbers are noisy"},
+        "machine": {
+            "cpus": threads,
+            "loadavg_start": os.getloadavg(),
+            "note": "shared machine; numbers are noisy",
+        },
         "query": QUERY,
         "docs": args.docs,
         "engines": {},
@@ -128,7 +143,9 @@ def main() -> None:
         engines["pytorch"] = {
             **latency(ref.encode, args.runs),
             "docs_per_s_len128": docs_per_s(lambda x: ref.encode(x, batch_size=64), texts),
-            "docs_per_s_len64": docs_per_s(lambda x: TorchEncoder.load(max_length=64).encode(x, batch_size=64), texts),
+            "docs_per_s_len64": docs_per_s(
+                lambda x: TorchEncoder.load(max_length=64).encode(x, batch_size=64), texts
+            ),
         }
         for name, folder in dirs.items():
             enc = OnnxEncoder.load(folder)
@@ -137,7 +154,9 @@ def main() -> None:
             engines[name] = {
                 **latency(enc.encode, args.runs),
                 "docs_per_s_len128": docs_per_s(lambda x, e=enc: e.encode(x, batch_size=64), texts),
-                "docs_per_s_len64": docs_per_s(lambda x, e=short: e.encode(x, batch_size=64), texts),
+                "docs_per_s_len64": docs_per_s(
+                    lambda x, e=short: e.encode(x, batch_size=64), texts
+                ),
                 "min_cosine_vs_pytorch": min_cosine(enc.encode(texts), ref_docs),
                 "fusions": manifest["fusions"],
             }
@@ -146,12 +165,18 @@ def main() -> None:
         # two single-threaded sessions on halves of the input vs one two-threaded session
         one = [OnnxEncoder.load(fused, threads=1) for _ in range(threads)]
         with ThreadPoolExecutor(threads) as pool:
+
             def parallel(x: list[str]) -> list[np.ndarray]:
                 parts = np.array_split(np.arange(len(x)), threads)
-                futures = [pool.submit(e.encode, [x[i] for i in p], 64) for e, p in zip(one, parts, strict=True)]
+                futures = [
+                    pool.submit(e.encode, [x[i] for i in p], 64)
+                    for e, p in zip(one, parts, strict=True)
+                ]
                 return [f.result() for f in futures]
 
-            engines["ort-fused"]["docs_per_s_len128_sessions_x_1thread"] = docs_per_s(parallel, texts)
+            engines["ort-fused"]["docs_per_s_len128_sessions_x_1thread"] = docs_per_s(
+                parallel, texts
+            )
         enc128 = OnnxEncoder.load(fused)
         enc64 = OnnxEncoder.load(fused, max_length=64)
         q = enc128.encode(queries)
@@ -160,7 +185,12 @@ def main() -> None:
         # int8 weights (ORT dynamic quantisation, per channel): faster, but below the parity bar
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        quantize_dynamic(str(fused / "model.onnx"), str(tmp / "int8.onnx"), weight_type=QuantType.QInt8, per_channel=True)
+        quantize_dynamic(
+            str(fused / "model.onnx"),
+            str(tmp / "int8.onnx"),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+        )
         int8 = OnnxEncoder.from_files(tmp / "int8.onnx", fused, max_length=128, model_id="int8")
         int8_docs = int8.encode(texts)
         engines["ort-fused-int8"] = {

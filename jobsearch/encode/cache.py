@@ -82,7 +82,9 @@ class CachedEncoder:
                 chunk = keys[start : start + CHUNK]
                 vecs = np.asarray(self.inner.encode([missing[k] for k in chunk]), dtype=np.float32)
                 if vecs.shape != (len(chunk), self.dim):
-                    raise ValueError(f"inner encoder returned shape {vecs.shape}, expected {(len(chunk), self.dim)}")
+                    raise ValueError(
+                        f"inner encoder returned shape {vecs.shape}, expected {(len(chunk), self.dim)}"
+                    )
                 pending_keys.extend(chunk)
                 pending.append(vecs)
                 bar.update(len(chunk))
@@ -100,7 +102,9 @@ class CachedEncoder:
 
     def _add(self, keys: list[bytes], vectors: np.ndarray) -> None:
         if self._n + len(vectors) > len(self._matrix):
-            grown = np.zeros((max(2 * len(self._matrix), self._n + len(vectors), 1024), self.dim), np.float32)
+            grown = np.zeros(
+                (max(2 * len(self._matrix), self._n + len(vectors), 1024), self.dim), np.float32
+            )
             grown[: self._n] = self._matrix[: self._n]
             self._matrix = grown
         self._matrix[self._n : self._n + len(vectors)] = vectors
@@ -131,7 +135,9 @@ class CachedEncoder:
                 vectors = np.load(vec_path)
                 raw = key_path.read_bytes()
             except (OSError, ValueError) as exc:
-                warnings.warn(f"skipping unreadable cache segment {vec_path.name}: {exc}", stacklevel=3)
+                warnings.warn(
+                    f"skipping unreadable cache segment {vec_path.name}: {exc}", stacklevel=3
+                )
                 continue
             n = len(raw) // DIGEST
             if vectors.dtype != np.float32 or vectors.shape != (n, self.dim) or len(raw) % DIGEST:

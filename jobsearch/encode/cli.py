@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 
 OUT_HELP = "models folder (the model goes to <DIR>/retriever/1); default: <data home>/models"
+ModelsOpt = Annotated[Path | None, typer.Option("--models", help=OUT_HELP)]
 
 
 def _models_dir(out: Path | None) -> Path:
@@ -33,11 +35,16 @@ def _models_dir(out: Path | None) -> Path:
 
 @app.command()
 def export(
-    out: Path | None = typer.Option(None, "--out", help=OUT_HELP),
-    max_length: int = typer.Option(128, help="tokens per text (incl. [CLS]/[SEP]); longer texts are truncated"),
-    optimize: str = typer.Option(
-        "onnxscript", help="graph fusions: 'onnxscript' (fastest), 'ort' (onnxruntime optimizer) or 'none'"
-    ),
+    out: Annotated[Path | None, typer.Option("--out", help=OUT_HELP)] = None,
+    max_length: Annotated[
+        int, typer.Option(help="tokens per text (incl. [CLS]/[SEP]); longer texts are truncated")
+    ] = 128,
+    optimize: Annotated[
+        str,
+        typer.Option(
+            help="graph fusions: 'onnxscript' (fastest), 'ort' (onnxruntime optimizer) or 'none'"
+        ),
+    ] = "onnxscript",
 ) -> None:
     """Export MiniLM + mean pooling + L2 norm to ONNX with its tokenizer and a manifest.
 
@@ -48,13 +55,19 @@ def export(
     if optimize not in ("onnxscript", "ort", "none"):
         raise typer.BadParameter(f"--optimize must be onnxscript, ort or none, got {optimize!r}")
     target = export_retriever(
-        _models_dir(out), max_length=max_length, optimize=None if optimize == "none" else optimize  # type: ignore[arg-type]
+        _models_dir(out),
+        max_length=max_length,
+        optimize=None if optimize == "none" else optimize,  # type: ignore[arg-type]
     )
-    typer.echo(json.dumps({"path": str(target), **json.loads((target / "manifest.json").read_text())}, indent=2))
+    typer.echo(
+        json.dumps(
+            {"path": str(target), **json.loads((target / "manifest.json").read_text())}, indent=2
+        )
+    )
 
 
 @app.command()
-def info(models: Path | None = typer.Option(None, "--models", help=OUT_HELP)) -> None:
+def info(models: ModelsOpt = None) -> None:
     """Print the exported model's manifest and how long it takes to load (JSON)."""
     import time
 
@@ -76,24 +89,33 @@ def info(models: Path | None = typer.Option(None, "--models", help=OUT_HELP)) ->
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     size = (folder / "model.onnx").stat().st_size
-    payload = {"path": str(folder), **manifest.__dict__, "model_bytes": size,
-               "load_ms": round(load_ms, 1), "first_encode_ms": round(first_ms, 1)}
+    payload = {
+        "path": str(folder),
+        **manifest.__dict__,
+        "model_bytes": size,
+        "load_ms": round(load_ms, 1),
+        "first_encode_ms": round(first_ms, 1),
+    }
     typer.echo(json.dumps(payload, indent=2))
 
 
 @app.command()
 def encode(
-    texts: list[str] = typer.Argument(..., help="one or more texts to embed"),
-    models: Path | None = typer.Option(None, "--models", help=OUT_HELP),
-    digits: int = typer.Option(6, help="decimal places per component"),
+    texts: Annotated[list[str], typer.Argument(help="one or more texts to embed")],
+    models: ModelsOpt = None,
+    digits: Annotated[int, typer.Option(help="decimal places per component")] = 6,
 ) -> None:
     """Embed texts and print {"model_id", "dim", "vectors"} as JSON (exports on first use)."""
     from jobsearch.encode.default import default_encoder
 
     enc = default_encoder(_models_dir(models))
     vectors = enc.encode(texts)
-    typer.echo(json.dumps({
-        "model_id": enc.model_id,
-        "dim": enc.dim,
-        "vectors": [[round(float(x), digits) for x in row] for row in vectors],
-    }))
+    typer.echo(
+        json.dumps(
+            {
+                "model_id": enc.model_id,
+                "dim": enc.dim,
+                "vectors": [[round(float(x), digits) for x in row] for row in vectors],
+            }
+        )
+    )

@@ -36,7 +36,10 @@ def ensure_exported(models_dir: Path) -> Path:
     with open(models_dir / ".export.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not _complete(target):  # another process may have finished while we waited
-            print(f"exporting the retriever encoder to {target} (first use, ~15 s)...", file=sys.stderr)
+            print(
+                f"exporting the retriever encoder to {target} (first use, ~15 s)...",
+                file=sys.stderr,
+            )
             export_retriever(models_dir)
     return target
 

@@ -12,11 +12,14 @@ import tempfile
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from jobsearch.encode.manifest import INPUT_NAMES, MODEL_FILE, OUTPUT_NAME, Manifest, model_id_for
+
+if TYPE_CHECKING:
+    import torch
 
 MODEL_NAME = "retriever"
 VERSION = "1"
@@ -45,7 +48,10 @@ def version_dir(models_dir: Path) -> Path:
 
 
 def export_retriever(
-    out_dir: Path, *, max_length: int = 128, optimize: Literal["onnxscript", "ort"] | None = "onnxscript"
+    out_dir: Path,
+    *,
+    max_length: int = 128,
+    optimize: Literal["onnxscript", "ort"] | None = "onnxscript",
 ) -> Path:
     """Export to `out_dir/retriever/1/` atomically and return that folder.
 
@@ -76,7 +82,9 @@ def export_retriever(
                 counts = optimize_onnx(plain, fused, method=optimize)
                 fused_cos = _check(fused, src, max_length, reference)
             except Exception as exc:  # noqa: BLE001 - the plain graph is still valid
-                warnings.warn(f"ORT BERT fusion failed ({exc!r}); keeping the plain graph", stacklevel=2)
+                warnings.warn(
+                    f"ORT BERT fusion failed ({exc!r}); keeping the plain graph", stacklevel=2
+                )
             else:
                 if fused_cos >= MIN_COSINE:
                     final, optimized, cosine, fusions = fused, True, fused_cos, counts
@@ -86,7 +94,9 @@ def export_retriever(
                         stacklevel=2,
                     )
         if cosine < MIN_COSINE:
-            raise RuntimeError(f"ONNX export disagrees with PyTorch: min cosine {cosine:.6f} < {MIN_COSINE}")
+            raise RuntimeError(
+                f"ONNX export disagrees with PyTorch: min cosine {cosine:.6f} < {MIN_COSINE}"
+            )
         stage = tmp / VERSION
         stage.mkdir()
         final.replace(stage / MODEL_FILE)
@@ -108,7 +118,7 @@ def export_retriever(
     return target
 
 
-def _export_onnx(embedder: object, path: Path) -> None:
+def _export_onnx(embedder: torch.nn.Module, path: Path) -> None:
     import logging
 
     import torch
@@ -152,7 +162,9 @@ def optimize_onnx(src: Path, dst: Path, *, method: str = "onnxscript") -> dict[s
     if method == "ort":
         from onnxruntime.transformers.optimizer import optimize_model
 
-        fused = optimize_model(str(src), model_type="bert", num_heads=12, hidden_size=384, opt_level=0)
+        fused = optimize_model(
+            str(src), model_type="bert", num_heads=12, hidden_size=384, opt_level=0
+        )
         fused.save_model_to_file(str(dst), use_external_data_format=False)
         return {k: int(v) for k, v in fused.get_fused_operator_statistics().items() if v}
     raise ValueError(f"unknown optimisation method {method!r}; expected 'onnxscript' or 'ort'")
@@ -177,4 +189,3 @@ def _swap_in(stage: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         stage.replace(target)
-

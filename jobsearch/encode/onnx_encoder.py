@@ -8,12 +8,17 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from jobsearch.encode.manifest import INPUT_NAMES, MODEL_FILE, OUTPUT_NAME, Manifest
 from jobsearch.encode.tokenize import length_batches, load_tokenizer, pad_batch, token_ids
 from jobsearch.errors import ModelNotFoundError
+
+if TYPE_CHECKING:
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
 
 DEFAULT_BATCH = 32
 
@@ -22,7 +27,9 @@ def check_texts(texts: Sequence[str]) -> list[str]:
     """Reject the two common mistakes: a bare string (would encode each character) and
     non-string items."""
     if isinstance(texts, str | bytes):
-        raise TypeError("encode() takes a sequence of texts, got a single string; wrap it in a list")
+        raise TypeError(
+            "encode() takes a sequence of texts, got a single string; wrap it in a list"
+        )
     out = list(texts)
     for i, t in enumerate(out):
         if not isinstance(t, str):
@@ -36,7 +43,15 @@ class OnnxEncoder:
     Texts are tokenised in one Rust call, sorted by length and batched so each batch pads
     little, then scattered back to input order."""
 
-    def __init__(self, session: object, tokenizer: object, *, dim: int, model_id: str, max_length: int) -> None:
+    def __init__(
+        self,
+        session: ort.InferenceSession,
+        tokenizer: Tokenizer,
+        *,
+        dim: int,
+        model_id: str,
+        max_length: int,
+    ) -> None:
         self.session = session
         self.tokenizer = tokenizer
         self.dim = dim
@@ -45,7 +60,12 @@ class OnnxEncoder:
 
     @classmethod
     def load(
-        cls, model_dir: Path, *, threads: int | None = None, max_length: int | None = None, spin: bool = False
+        cls,
+        model_dir: Path,
+        *,
+        threads: int | None = None,
+        max_length: int | None = None,
+        spin: bool = False,
     ) -> OnnxEncoder:
         """Load a version folder written by `export_retriever` (`.../retriever/1`).
 
@@ -60,12 +80,23 @@ class OnnxEncoder:
         manifest = Manifest.read(model_dir)
         length = manifest.max_length if max_length is None else max_length
         if length > manifest.max_length:
-            raise ValueError(f"max_length {length} exceeds the exported max_length {manifest.max_length}")
+            raise ValueError(
+                f"max_length {length} exceeds the exported max_length {manifest.max_length}"
+            )
         # vectors of long texts depend on max_length, so it is part of the id (the cache and
         # shard sets are keyed by model_id)
-        model_id = manifest.model_id if length == manifest.max_length else f"{manifest.model_id}-len{length}"
+        model_id = (
+            manifest.model_id
+            if length == manifest.max_length
+            else f"{manifest.model_id}-len{length}"
+        )
         return cls.from_files(
-            model_dir / MODEL_FILE, model_dir, max_length=length, model_id=model_id, threads=threads, spin=spin
+            model_dir / MODEL_FILE,
+            model_dir,
+            max_length=length,
+            model_id=model_id,
+            threads=threads,
+            spin=spin,
         )
 
     @classmethod
@@ -82,7 +113,9 @@ class OnnxEncoder:
         session = make_session(model_file, threads=threads, spin=spin)
         names = [i.name for i in session.get_inputs()]
         if names != list(INPUT_NAMES):
-            raise ModelNotFoundError(f"{model_file} has inputs {names}, expected {list(INPUT_NAMES)}")
+            raise ModelNotFoundError(
+                f"{model_file} has inputs {names}, expected {list(INPUT_NAMES)}"
+            )
         dim = session.get_outputs()[0].shape[-1]
         return cls(
             session,
@@ -100,12 +133,16 @@ class OnnxEncoder:
         ids = token_ids(self.tokenizer, items)
         for idx in length_batches([len(x) for x in ids], batch_size):
             input_ids, mask = pad_batch([ids[i] for i in idx])
-            (vecs,) = self.session.run([OUTPUT_NAME], {"input_ids": input_ids, "attention_mask": mask})
+            (vecs,) = self.session.run(
+                [OUTPUT_NAME], {"input_ids": input_ids, "attention_mask": mask}
+            )
             out[idx] = vecs
         return out
 
 
-def make_session(model_file: Path, *, threads: int | None = None, spin: bool = False) -> object:
+def make_session(
+    model_file: Path, *, threads: int | None = None, spin: bool = False
+) -> ort.InferenceSession:
     """A CPU session with every graph optimisation and one intra-op thread per core.
 
     Spinning is off by default: on a shared machine (or a pod under a CPU limit) idle
@@ -120,4 +157,6 @@ def make_session(model_file: Path, *, threads: int | None = None, spin: bool = F
     opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
     opts.log_severity_level = 3  # warnings about unused initialisers are noise here
-    return ort.InferenceSession(str(model_file), sess_options=opts, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(
+        str(model_file), sess_options=opts, providers=["CPUExecutionProvider"]
+    )

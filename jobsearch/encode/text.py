@@ -4,7 +4,7 @@ teacher, so the retriever is trained and served on the same view of a posting.""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from jobsearch.errors import InvalidPostingError
 
@@ -29,7 +29,10 @@ def posting_text(row: Mapping[str, object]) -> str:
     company = _clean(row.get("company_name"))
     if company:
         parts[0] = f"{title} at {company}"
-    skills = [_clean(s) for s in (row.get("skills") or [])][:MAX_SKILLS]
+    raw = row.get("skills")
+    # a list from pyarrow, a numpy array from pandas, or one skill as a bare string
+    items = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, Iterable) else []
+    skills = [_clean(s) for s in items][:MAX_SKILLS]
     skills = [s for s in skills if s]
     if skills:
         parts.append("Skills: " + ", ".join(skills))

@@ -54,7 +54,9 @@ def load_embedder(model_path: Path | None = None, *, attention: str = "sdpa") ->
     hf_logging.disable_progress_bar()  # a 103-tensor "Loading weights" bar is noise
 
     path = model_path or base_model_path()
-    bert = AutoModel.from_pretrained(str(path), local_files_only=True, attn_implementation=attention)
+    bert = AutoModel.from_pretrained(
+        str(path), local_files_only=True, attn_implementation=attention
+    )
     return SentenceEmbedder(bert).eval()
 
 

@@ -26,7 +26,11 @@ class Counting:
         return self.inner.encode(texts)
 
 
-TEXTS = [f"{role} in {city}" for role in ("nurse", "data engineer", "chef") for city in ("Berlin", "Lyon")]
+TEXTS = [
+    f"{role} in {city}"
+    for role in ("nurse", "data engineer", "chef")
+    for city in ("Berlin", "Lyon")
+]
 
 
 def test_second_build_does_not_reencode(onnx_encoder: OnnxEncoder, tmp_path: Path) -> None:
@@ -59,7 +63,9 @@ def test_cache_is_per_model_id(onnx_encoder: OnnxEncoder, tmp_path: Path) -> Non
     other = Counting(onnx_encoder, model_id="retrained/v2")
     CachedEncoder(other, tmp_path).encode(TEXTS)
     assert len(other.calls) == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([onnx_encoder.model_id, "retrained_v2"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [onnx_encoder.model_id, "retrained_v2"]
+    )
 
 
 def test_empty_input(onnx_encoder: OnnxEncoder, tmp_path: Path) -> None:
@@ -71,7 +77,10 @@ def test_empty_input(onnx_encoder: OnnxEncoder, tmp_path: Path) -> None:
 
 
 def test_bulk_encode_flushes_segments_shows_progress_and_compacts(
-    onnx_encoder: OnnxEncoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    onnx_encoder: OnnxEncoder,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setattr(cache_mod, "CHUNK", 4)
     monkeypatch.setattr(cache_mod, "FLUSH_EVERY", 4)
@@ -91,7 +100,9 @@ def test_bulk_encode_flushes_segments_shows_progress_and_compacts(
     assert capsys.readouterr().err == ""
 
 
-def test_half_written_and_corrupt_segments_are_ignored(onnx_encoder: OnnxEncoder, tmp_path: Path) -> None:
+def test_half_written_and_corrupt_segments_are_ignored(
+    onnx_encoder: OnnxEncoder, tmp_path: Path
+) -> None:
     cached = CachedEncoder(Counting(onnx_encoder), tmp_path)
     cached.encode(TEXTS[:3])
     folder = cached.folder

@@ -19,7 +19,9 @@ def test_help_teaches() -> None:
 
 
 def test_encode_prints_json_vectors(models_dir: Path, onnx_encoder) -> None:
-    result = runner.invoke(app, ["encode", "python developer", "nurse", "--models", str(models_dir)])
+    result = runner.invoke(
+        app, ["encode", "python developer", "nurse", "--models", str(models_dir)]
+    )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["model_id"] == onnx_encoder.model_id and payload["dim"] == 384

@@ -28,7 +28,9 @@ def test_uses_the_data_home(models_dir: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.mark.slow
-def test_exports_on_first_use_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_exports_on_first_use_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = ensure_exported(tmp_path)
     assert "exporting the retriever encoder" in capsys.readouterr().err
     assert (target / "model.onnx").is_file()

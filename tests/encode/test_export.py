@@ -59,7 +59,9 @@ def test_bad_max_length_is_rejected(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_plain_reexport_replaces_the_version_atomically(tmp_path: Path, retriever_dir: Path) -> None:
+def test_plain_reexport_replaces_the_version_atomically(
+    tmp_path: Path, retriever_dir: Path
+) -> None:
     """Re-exporting over an existing version swaps the folder: the new manifest and model
     agree, nothing of the old one or of the temp folder is left."""
     import shutil

@@ -13,7 +13,10 @@ from jobsearch.stages import Encoder
 def test_is_an_encoder_stage(onnx_encoder: OnnxEncoder, retriever_dir: Path) -> None:
     assert isinstance(onnx_encoder, Encoder)
     assert onnx_encoder.dim == 384
-    assert onnx_encoder.model_id == (retriever_dir / "manifest.json").read_text().split('"model_id": "')[1].split('"')[0]
+    assert (
+        onnx_encoder.model_id
+        == (retriever_dir / "manifest.json").read_text().split('"model_id": "')[1].split('"')[0]
+    )
 
 
 def test_missing_model_dir_names_the_command(tmp_path: Path) -> None:

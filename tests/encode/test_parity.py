@@ -37,7 +37,9 @@ def test_padding_and_batching_do_not_change_vectors(onnx_encoder, sentences) -> 
 
 
 def test_rows_are_unit_vectors_and_meaningful(onnx_encoder) -> None:
-    vecs = onnx_encoder.encode(["python developer", "software engineer writing python", "pastry chef"])
+    vecs = onnx_encoder.encode(
+        ["python developer", "software engineer writing python", "pastry chef"]
+    )
     np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
     assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2] + 0.2
 
