@@ -119,7 +119,7 @@ def search(
     from jobsearch.pipeline import open_pipeline
 
     try:
-        pipeline = open_pipeline(index, corpus)
+        pipeline = open_pipeline(index, corpus, warm=False)  # one query: warming buys nothing
         response = pipeline.search(text, member_id=member, k=k)
     except JobSearchError as exc:
         raise _fail(exc) from exc
