@@ -22,9 +22,10 @@ async def run_operator(
     registry = make_registry(settings, Kube(api))
 
     @kopf.on.login(registry=registry)
-    def login(**kwargs: Any) -> kopf.ConnectionInfo | None:
-        # The same credentials as the API client: service account in-cluster, else kubeconfig.
-        return kopf.login_via_client(**kwargs)
+    def login(**_: Any) -> kopf.ConnectionInfo:
+        # kopf and our API client use the very same credentials (service account in-cluster,
+        # else the kubeconfig named here), re-read on every re-login (tokens rotate).
+        return connection_info(api.configuration)
 
     @kopf.on.startup(registry=registry)
     def configure(settings: kopf.OperatorSettings, **_: Any) -> None:
@@ -37,6 +38,29 @@ async def run_operator(
         namespaces=settings.namespaces,
         liveness_endpoint=liveness,
         standalone=True,
+    )
+
+
+def connection_info(cfg: Any) -> Any:
+    """kopf's ConnectionInfo from a kubernetes-client Configuration."""
+    import kopf
+
+    if getattr(cfg, "refresh_api_key_hook", None):
+        cfg.refresh_api_key_hook(cfg)
+    auth = (cfg.api_key or {}).get("authorization") or (cfg.api_key or {}).get("BearerToken")
+    scheme, _, token = (auth or "").partition(" ")
+    if not token:  # some loaders store the bare token with a separate prefix
+        token, scheme = auth or "", (cfg.api_key_prefix or {}).get("authorization", "Bearer")
+    return kopf.ConnectionInfo(
+        server=cfg.host,
+        ca_path=cfg.ssl_ca_cert,
+        insecure=not cfg.verify_ssl,
+        scheme=scheme or None if token else None,
+        token=token or None,
+        certificate_path=cfg.cert_file,
+        private_key_path=cfg.key_file,
+        username=cfg.username or None,
+        password=cfg.password or None,
     )
 
 

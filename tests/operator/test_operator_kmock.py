@@ -170,3 +170,41 @@ async def test_delete_cleans_up_through_the_finalizer(operator_env: Any) -> None
     assert env.job(NS, job) is None
     assert not set_root.exists()
     assert env.kmock.objects["v1/configmaps", NS, f"{NAME}-active"].deleted
+
+
+async def test_the_operator_command_runs_against_the_api(operator_env: Any, tmp_path: Any) -> None:
+    """`jobsearch operator run` as its own process (settings from the environment, login
+    from the kubeconfig) creates the build Job for a new JobIndex."""
+    import asyncio
+    import os
+    import signal
+    import socket
+    import sys
+
+    env = operator_env
+    create(env)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code = "from jobsearch.operator.main import app; app()"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", code, "run", "--kubeconfig", str(tmp_path / "kubeconfig"),
+        "--liveness", f"http://127.0.0.1:{port}/healthz", "--metrics-port", "0",
+        env={**os.environ, "JOBSEARCH_OPERATOR_SHARD_ROOT": str(env.root / "shardsets"),
+             "JOBSEARCH_OPERATOR_IMAGE": "registry.example/jobsearch:9", "JOBSEARCH_OPERATOR_INTERVAL_S": "0.5"},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        job = await env.wait_for(lambda: building_job(env) or proc.returncode is not None, timeout=60)
+        assert proc.returncode is None, (await proc.stdout.read()).decode()[-3000:]  # type: ignore[union-attr]
+        spec = env.kmock.objects["batch/v1/jobs", NS, job, -1]["spec"]["template"]["spec"]
+        assert spec["containers"][0]["image"] == "registry.example/jobsearch:9"
+    finally:
+        if proc.returncode is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                await asyncio.wait_for(proc.wait(), timeout=15)
+            except TimeoutError:
+                os.killpg(proc.pid, signal.SIGKILL)
+                await proc.wait()
+        print((await proc.stdout.read()).decode()[-6000:])  # type: ignore[union-attr]
