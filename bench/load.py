@@ -57,11 +57,12 @@ class Step:
 
 
 class QueryMix:
-    """60% popular queries (Zipf over a pool of 40: what caches see), 30% long-tail
-    compositions, 10% personalised (a demo member's id)."""
+    """By default 60% popular queries (Zipf over a pool of 40: what caches see), 30%
+    long-tail compositions, 10% personalised (a demo member's id). `head_share=0` measures
+    the uncached path."""
 
-    def __init__(self, rng: random.Random, member_ids: list[str]) -> None:
-        self.rng, self.members = rng, member_ids
+    def __init__(self, rng: random.Random, member_ids: list[str], *, head_share: float = 0.6) -> None:
+        self.rng, self.members, self.head_share = rng, member_ids, head_share
         self.head = [self._compose() for _ in range(40)]
         self.weights = [1 / (i + 1) for i in range(len(self.head))]
 
@@ -72,7 +73,7 @@ class QueryMix:
 
     def next(self) -> dict[str, Any]:
         u = self.rng.random()
-        if u < 0.6:
+        if u < self.head_share:
             return {"query": self.rng.choices(self.head, self.weights)[0], "k": 20}
         if u < 0.9 or not self.members:
             return {"query": self._compose(), "k": 20}
@@ -138,56 +139,72 @@ async def run_step(client: httpx.AsyncClient, mix: QueryMix, rate: float, *, sec
     return step
 
 
-def healthy(step: Step, baseline_p99: float | None, *, slo_ms: float) -> bool:
-    """A step is sustainable when nearly all arrivals succeed, throughput keeps up with the
-    offered rate and p99 neither doubles from the lightest step nor breaks the SLO."""
-    if step.error_ratio > 0.01 or step.throughput_rps < 0.9 * step.offered_rps or step.p99_ms is None:
+def healthy(step: Step, baseline_p50: float | None, *, slo_ms: float, step_seconds: float) -> bool:
+    """A step is sustainable when nearly all arrivals succeed, completions keep up with the
+    arrivals (a server that falls behind stretches the step while it drains), the median
+    stays within 3x the baseline's and p95 within the SLO. p99 is reported, not judged: at
+    a few dozen samples per light step it is the maximum, i.e. one neighbour's CPU burst."""
+    arrivals_rps = step.sent / step_seconds
+    if step.error_ratio > 0.01 or step.throughput_rps < 0.9 * arrivals_rps:
         return False
-    if step.p99_ms > slo_ms:
+    if step.p50_ms is None or step.p95_ms is None or step.p95_ms > slo_ms:
         return False
-    return baseline_p99 is None or step.p99_ms <= 2 * baseline_p99
+    return baseline_p50 is None or step.p50_ms <= 3 * baseline_p50
 
 
-def find_knee(steps: list[Step], *, slo_ms: float) -> dict[str, Any]:
-    base = steps[0].p99_ms if steps else None
-    good = [s for s in steps if healthy(s, base, slo_ms=slo_ms)]
-    first_bad = next((s for s in steps if not healthy(s, base, slo_ms=slo_ms)), None)
+def baseline_p50(steps: list[Step]) -> float | None:
+    """The lowest median of the three lightest steps (queueing only ever adds to it)."""
+    p50s = [s.p50_ms for s in steps[:3] if s.p50_ms is not None]
+    return min(p50s) if p50s else None
+
+
+def find_knee(steps: list[Step], *, slo_ms: float, step_seconds: float) -> dict[str, Any]:
+    """The knee: the last healthy rate before the first two unhealthy steps in a row (one
+    unhealthy step between healthy ones is reported as a glitch, not the knee)."""
+    base = baseline_p50(steps)
+    ok = [healthy(s, base, slo_ms=slo_ms, step_seconds=step_seconds) for s in steps]
+    end = next((i for i in range(len(steps)) if not ok[i] and (i + 1 == len(steps) or not ok[i + 1])), len(steps))
+    good = [s for s, fine in zip(steps[:end], ok[:end], strict=True) if fine]
     return {
         "knee_rps": good[-1].offered_rps if good else None,
         "max_sustained_throughput_rps": good[-1].throughput_rps if good else None,
-        "first_unhealthy_rps": first_bad.offered_rps if first_bad else None,
-        "rule": f"error ratio <= 1%, throughput >= 90% of offered, p99 <= 2x the first step's and <= {slo_ms:g} ms",
+        "first_unhealthy_rps": steps[end].offered_rps if end < len(steps) else None,
+        "glitches_rps": [s.offered_rps for s, fine in zip(steps[:end], ok[:end], strict=True) if not fine],
+        "baseline_p50_ms": base,
+        "rule": (f"error ratio <= 1%, completions >= 90% of arrivals, p50 <= 3x baseline, p95 <= {slo_ms:g} ms; "
+                 "knee = last healthy step before two unhealthy steps in a row"),
     }
 
 
 async def run(url: str, rates: list[float], *, step_seconds: float, max_in_flight: int,
-              timeout_s: float, seed: int, slo_ms: float) -> dict[str, Any]:
+              timeout_s: float, seed: int, slo_ms: float, head_share: float = 0.6) -> dict[str, Any]:
     rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=url, timeout=timeout_s,
                                  limits=httpx.Limits(max_connections=max_in_flight)) as client:
         health = (await client.get("/healthz")).json()
         members_resp = await client.get("/v1/members")
         members = [m["member_id"] for m in members_resp.json().get("members", [])] if members_resp.status_code == 200 else []
-        mix = QueryMix(rng, members)
-        for _ in range(3):  # warm-up outside the measurement
+        mix = QueryMix(rng, members, head_share=head_share)
+        for _ in range(10):  # warm-up outside the measurement
             await client.post("/v1/search", json=mix.next())
         steps: list[Step] = []
         bad_in_a_row = 0
         for rate in rates:
             step = await run_step(client, mix, rate, seconds=step_seconds, max_in_flight=max_in_flight, rng=rng)
             steps.append(step)
-            print(json.dumps({"rate": rate, "ok": step.ok, "p50": step.p50_ms, "p99": step.p99_ms,
+            print(json.dumps({"rate": rate, "ok": step.ok, "p50": step.p50_ms, "p95": step.p95_ms, "p99": step.p99_ms,
                               "throughput": step.throughput_rps, "errors": step.errors, "shed": step.shed}),
                   file=sys.stderr)
-            bad_in_a_row = 0 if healthy(step, steps[0].p99_ms, slo_ms=slo_ms) else bad_in_a_row + 1
+            fine = healthy(step, baseline_p50(steps), slo_ms=slo_ms, step_seconds=step_seconds)
+            bad_in_a_row = 0 if fine else bad_in_a_row + 1
             if bad_in_a_row >= 2:  # well past the knee: stop loading the machine
                 break
     return {
         "url": url, "health": health, "seed": seed, "step_seconds": step_seconds,
         "max_in_flight": max_in_flight, "timeout_s": timeout_s,
-        "query_mix": "60% Zipf head (40 queries), 30% long tail, 10% personalised",
+        "query_mix": f"{head_share:.0%} Zipf head (40 queries), {0.9 - head_share:.0%} long tail, 10% personalised",
         "steps": [{**asdict(s), "error_ratio": round(s.error_ratio, 4)} for s in steps],
-        **find_knee(steps, slo_ms=slo_ms),
+        **find_knee(steps, slo_ms=slo_ms, step_seconds=step_seconds),
     }
 
 
@@ -247,24 +264,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="a loopback jobsearch serve")
     parser.add_argument("--serve", action="store_true", help="start `jobsearch serve` (data home's index) instead")
-    parser.add_argument("--rates", default="1,2,4,8,16,32", help="offered searches/s per step, increasing")
-    parser.add_argument("--step-seconds", type=float, default=15.0)
+    parser.add_argument("--rates", default="2,4,8,16,32,64,128,256", help="offered searches/s per step, increasing")
+    parser.add_argument("--step-seconds", type=float, default=10.0)
     parser.add_argument("--max-in-flight", type=int, default=64, help="arrivals beyond this are shed")
     parser.add_argument("--timeout", type=float, default=10.0, help="per-request timeout, seconds")
-    parser.add_argument("--slo-ms", type=float, default=500.0, help="p99 latency bound of a healthy step")
+    parser.add_argument("--slo-ms", type=float, default=500.0, help="p95 latency bound of a healthy step")
+    parser.add_argument("--head-share", type=float, default=0.6, help="share of popular (cacheable) queries; 0 = uncached path")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=Path("bench/results/load.json"))
     args = parser.parse_args(argv)
     rates = [float(r) for r in args.rates.split(",")]
     if rates != sorted(rates) or any(r <= 0 for r in rates) or max(rates) > 500:
         parser.error("--rates must be increasing, positive and at most 500/s")
+    if not 0 <= args.head_share <= 0.9:
+        parser.error("--head-share must be within 0..0.9 (10% are always personalised)")
     proc = None
     if args.serve:
         proc, args.url = _start_serve()
     try:
         require_loopback(args.url)
         result = asyncio.run(run(args.url, rates, step_seconds=args.step_seconds, max_in_flight=args.max_in_flight,
-                                 timeout_s=args.timeout, seed=args.seed, slo_ms=args.slo_ms))
+                                 timeout_s=args.timeout, seed=args.seed, slo_ms=args.slo_ms,
+                                 head_share=args.head_share))
     finally:
         if proc is not None:
             proc.terminate()
@@ -272,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     plot(result, args.out.with_suffix(".png"))
-    print(json.dumps({k: result[k] for k in ("knee_rps", "max_sustained_throughput_rps", "first_unhealthy_rps")}))
+    print(json.dumps({k: result[k] for k in ("knee_rps", "max_sustained_throughput_rps", "first_unhealthy_rps", "glitches_rps")}))
     return 0
 
 

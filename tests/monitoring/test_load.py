@@ -40,22 +40,32 @@ def test_query_mix_shares(load) -> None:
     assert all(b["query"] and " ," not in b["query"] for b in bodies)
 
 
-def _step(load, rate: float, *, p99: float, ok: int | None = None, errors: int = 0):
+def _step(load, rate: float, *, p50: float, p95: float | None = None, ok: int | None = None, errors: int = 0):
     ok = int(rate * 10) if ok is None else ok
     return load.Step(offered_rps=rate, sent=ok + errors, ok=ok, errors={"http_500": errors} if errors else {},
-                     duration_s=10, throughput_rps=ok / 10, p99_ms=p99)
+                     duration_s=10, throughput_rps=ok / 10, p50_ms=p50, p95_ms=p95 or 2 * p50, p99_ms=4 * p50)
 
 
 def test_knee_is_the_last_healthy_step(load) -> None:
-    steps = [_step(load, 1, p99=80), _step(load, 2, p99=90), _step(load, 4, p99=150),
-             _step(load, 8, p99=400), _step(load, 16, p99=2000, ok=90)]
-    knee = load.find_knee(steps, slo_ms=500)
-    assert knee["knee_rps"] == 4  # 8/s more than doubles p99 (400 > 2 x 80)
+    steps = [_step(load, 1, p50=30), _step(load, 2, p50=25), _step(load, 4, p50=40),
+             _step(load, 8, p50=90), _step(load, 16, p50=400, ok=90)]
+    knee = load.find_knee(steps, slo_ms=500, step_seconds=10)
+    assert knee["knee_rps"] == 4  # 8/s: the median more than triples (90 > 3 x 25)
     assert knee["first_unhealthy_rps"] == 8
+    assert knee["baseline_p50_ms"] == 25
 
 
-def test_errors_or_lagging_throughput_end_the_healthy_range(load) -> None:
-    assert load.find_knee([_step(load, 1, p99=50), _step(load, 2, p99=50, errors=5)], slo_ms=500)["knee_rps"] == 1
-    lagging = [_step(load, 1, p99=50), _step(load, 2, p99=60, ok=15)]  # 1.5/s of 2/s offered
-    assert load.find_knee(lagging, slo_ms=500)["first_unhealthy_rps"] == 2
-    assert load.find_knee([_step(load, 1, p99=600)], slo_ms=500)["knee_rps"] is None
+def test_one_glitch_between_healthy_steps_is_not_the_knee(load) -> None:
+    steps = [_step(load, 1, p50=20), _step(load, 2, p50=20), _step(load, 4, p50=20, p95=700),
+             _step(load, 8, p50=25), _step(load, 16, p50=200), _step(load, 32, p50=300)]
+    knee = load.find_knee(steps, slo_ms=500, step_seconds=10)
+    assert (knee["knee_rps"], knee["first_unhealthy_rps"], knee["glitches_rps"]) == (8, 16, [4])
+
+
+def test_errors_or_lagging_completions_end_the_healthy_range(load) -> None:
+    errors = [_step(load, 1, p50=20), _step(load, 2, p50=20, errors=5)]
+    assert load.find_knee(errors, slo_ms=500, step_seconds=10)["knee_rps"] == 1
+    lagging = _step(load, 2, p50=20)
+    lagging.throughput_rps = 1.5  # 20 arrivals took 13 s to drain
+    assert not load.healthy(lagging, 20, slo_ms=500, step_seconds=10)
+    assert load.find_knee([_step(load, 1, p50=300, p95=600)], slo_ms=500, step_seconds=10)["knee_rps"] is None
