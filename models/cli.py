@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -23,8 +24,8 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-CorpusOpt = typer.Option(None, help="corpus folder (default: <home>/corpus)")
-QueriesOpt = typer.Option(None, help="queries folder or .jsonl (default: <home>/eval/queries)")
+CorpusOpt = Annotated[Path | None, typer.Option(help="corpus folder (default: <home>/corpus)")]
+QueriesOpt = Annotated[Path | None, typer.Option(help="queries folder or .jsonl (default: <home>/eval/queries)")]
 
 
 def _corpus(corpus_dir: Path | None) -> Path:
@@ -41,18 +42,19 @@ def _queries(path: Path | None) -> Path:
 
 @app.command()
 def queries(
-    corpus_dir: Path = CorpusOpt,
-    out: Path = typer.Option(None, help="output folder (default: <home>/eval/queries)"),
-    n: int = typer.Option(2000, help="number of queries"),
-    seed: int = typer.Option(0, help="random seed (same seed, same corpus: same queries)"),
+    corpus_dir: CorpusOpt = None,
+    out: Annotated[Path | None, typer.Option(help="output folder (default: <home>/eval/queries)")] = None,
+    n: Annotated[int, typer.Option(help="number of queries")] = 2000,
+    seed: Annotated[int, typer.Option(help="random seed (same seed, same corpus: same queries)")] = 0,
 ) -> None:
     """Generate synthetic queries (>= 30 template families, paraphrases, typos, casing) with
     their structured intent; split by template family and occupation group."""
     from collections import Counter
 
-    from jobsearch.corpus.members import load_members
     from jobsearch.models.jobtable import JobTable
     from jobsearch.models.synth_queries import generate_queries, write_queries
+
+    from jobsearch.corpus.members import load_members
 
     corpus = _corpus(corpus_dir)
     jobs = JobTable.from_corpus(corpus)
@@ -64,21 +66,21 @@ def queries(
 
 @app.command()
 def run(
-    system: str = typer.Option("minilm", help="minilm (the pipeline), bm25 (keywords + parsed filters), bm25-raw"),
-    split: str = typer.Option("test", help="train | val | test"),
-    limit: int = typer.Option(0, help="evaluate only the first N queries of the split (0: all)"),
-    corpus_dir: Path = CorpusOpt,
-    index_dir: Path = typer.Option(None, help="index folder (default: <home>/index)"),
-    queries_path: Path = QueriesOpt,
-    out: Path = typer.Option(None, help="result JSON (default: <home>/eval/runs/<system>-<split>.json); .md beside it"),
+    system: Annotated[str, typer.Option(help="minilm (the pipeline), bm25 (keywords + parsed filters), bm25-raw")] = "minilm",
+    split: Annotated[str, typer.Option(help="train | val | test")] = "test",
+    limit: Annotated[int, typer.Option(help="evaluate only the first N queries of the split (0: all)")] = 0,
+    corpus_dir: CorpusOpt = None,
+    index_dir: Annotated[Path | None, typer.Option(help="index folder (default: <home>/index)")] = None,
+    queries_path: QueriesOpt = None,
+    out: Annotated[Path | None, typer.Option(help="result JSON (default: <home>/eval/runs/<system>-<split>.json); .md beside it")] = None,
 ) -> None:
     """Run one system over a split and judge it with the policy grader."""
     import torch
-
-    from jobsearch import home
     from jobsearch.models.context import build_system, eval_context, load_grader
     from jobsearch.models.eval import run_eval, save
     from jobsearch.models.synth_queries import read_queries
+
+    from jobsearch import home
 
     torch.set_num_threads(max(1, torch.get_num_threads()))
     corpus = _corpus(corpus_dir)
@@ -95,8 +97,8 @@ def run(
 
 
 @app.command()
-def compare(a: Path = typer.Argument(..., help="run A (baseline) JSON"),
-            b: Path = typer.Argument(..., help="run B (candidate) JSON")) -> None:
+def compare(a: Annotated[Path, typer.Argument(help="run A (baseline) JSON")],
+            b: Annotated[Path, typer.Argument(help="run B (candidate) JSON")]) -> None:
     """Per-query-type deltas of two runs (B - A), as a markdown table."""
     from jobsearch.models.eval import compare as diff
     from jobsearch.models.eval import compare_markdown
@@ -106,14 +108,13 @@ def compare(a: Path = typer.Argument(..., help="run A (baseline) JSON"),
 
 @app.command()
 def grade(
-    query_id: str = typer.Option(..., help="a query id from the query set"),
-    k: int = typer.Option(10, help="how many top-graded jobs to show"),
-    corpus_dir: Path = CorpusOpt,
-    queries_path: Path = QueriesOpt,
+    query_id: Annotated[str, typer.Option(help="a query id from the query set")],
+    k: Annotated[int, typer.Option(help="how many top-graded jobs to show")] = 10,
+    corpus_dir: CorpusOpt = None,
+    queries_path: QueriesOpt = None,
 ) -> None:
     """Show the policy grader's best jobs for one synthetic query, with the reasons."""
     import numpy as np
-
     from jobsearch.models.context import load_grader
     from jobsearch.models.policy import GRADE_NAMES
     from jobsearch.models.synth_queries import read_queries
@@ -132,29 +133,29 @@ def grade(
 
 @app.command("train-teacher")
 def train_teacher(
-    corpus_dir: Path = CorpusOpt,
-    queries_path: Path = QueriesOpt,
-    out: Path = typer.Option(None, help="checkpoint folder (default: <home>/models/teacher)"),
-    per_grade: int = typer.Option(600, help="training pairs per grade (5 grades)"),
-    epochs: float = typer.Option(1.0),
-    batch_size: int = typer.Option(16),
-    lr: float = typer.Option(4e-5),
-    max_length: int = typer.Option(128, help="tokens of query + job"),
-    eval_pairs: int = typer.Option(150, help="held-out pairs per grade for cut points (val) and QWK (test)"),
-    threads: int = typer.Option(2, help="torch CPU threads"),
-    seed: int = typer.Option(0),
+    corpus_dir: CorpusOpt = None,
+    queries_path: QueriesOpt = None,
+    out: Annotated[Path | None, typer.Option(help="checkpoint folder (default: <home>/models/teacher)")] = None,
+    per_grade: Annotated[int, typer.Option(help="training pairs per grade (5 grades)")] = 600,
+    epochs: Annotated[float, typer.Option()] = 1.0,
+    batch_size: Annotated[int, typer.Option()] = 16,
+    lr: Annotated[float, typer.Option()] = 4e-5,
+    max_length: Annotated[int, typer.Option(help="tokens of query + job")] = 128,
+    eval_pairs: Annotated[int, typer.Option(help="held-out pairs per grade for cut points (val) and QWK (test)")] = 150,
+    threads: Annotated[int, typer.Option(help="torch CPU threads")] = 2,
+    seed: Annotated[int, typer.Option()] = 0,
 ) -> None:
     """Train the cross-encoder teacher on policy grades (train split), fit its grade cut
     points on the val split, report QWK vs the policy grader on the test split and
     throughput. Small on purpose (a few thousand pairs): it runs on a laptop CPU."""
     import torch
-
-    from jobsearch import home
     from jobsearch.models.context import load_grader
     from jobsearch.models.relevance_metrics import agreement_report
     from jobsearch.models.synth_queries import read_queries
     from jobsearch.models.teacher import CrossEncoderTeacher, TrainConfig, config_dict, throughput
     from jobsearch.models.teacher_data import build_pairs
+
+    from jobsearch import home
 
     torch.set_num_threads(threads)
     grader, _ = load_grader(_corpus(corpus_dir))
@@ -190,14 +191,13 @@ def train_teacher(
 
 @app.command("serve-policy")
 def serve_policy(
-    port: int = typer.Option(8089, help="port on 127.0.0.1"),
-    corpus_dir: Path = CorpusOpt,
-    model: str = typer.Option("jobsearch-policy", help="model name the endpoint answers to"),
+    port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8089,
+    corpus_dir: CorpusOpt = None,
+    model: Annotated[str, typer.Option(help="model name the endpoint answers to")] = "jobsearch-policy",
 ) -> None:
     """Serve the policy grader as an OpenAI-compatible chat model on 127.0.0.1 (a stand-in
     LLM judge for `llm-agreement` and for teams without an LLM endpoint)."""
     import uvicorn
-
     from jobsearch.models.context import load_grader
     from jobsearch.models.llm_server import policy_model_app
 
@@ -207,24 +207,25 @@ def serve_policy(
 
 @app.command("llm-agreement")
 def llm_agreement(
-    base_url: str = typer.Option(..., help="OpenAI-compatible server root, e.g. http://127.0.0.1:8089"),
-    model: str = typer.Option(..., help="model name"),
-    api_key: str = typer.Option(None, envvar="JOBSEARCH_LLM_API_KEY", help="bearer token, if the server wants one"),
-    split: str = typer.Option("test"),
-    limit: int = typer.Option(50, help="queries to grade"),
-    per_query: int = typer.Option(20, help="jobs per query (the policy grader's mix of grades)"),
-    corpus_dir: Path = CorpusOpt,
-    queries_path: Path = QueriesOpt,
+    base_url: Annotated[str, typer.Option(help="OpenAI-compatible server root, e.g. http://127.0.0.1:8089")],
+    model: Annotated[str, typer.Option(help="model name")],
+    api_key: Annotated[str | None, typer.Option(envvar="JOBSEARCH_LLM_API_KEY", help="bearer token, if the server wants one")] = None,
+    split: Annotated[str, typer.Option()] = "test",
+    limit: Annotated[int, typer.Option(help="queries to grade")] = 50,
+    per_query: Annotated[int, typer.Option(help="jobs per query (the policy grader's mix of grades)")] = 20,
+    corpus_dir: CorpusOpt = None,
+    queries_path: QueriesOpt = None,
 ) -> None:
     """Grade a sample with an LLM judge and report agreement with the policy grader
     (exact, within one, QWK, confusion matrix). Grades are cached under <home>/cache."""
     import random
 
-    from jobsearch import home
     from jobsearch.models.context import load_grader
     from jobsearch.models.llm_grader import LLMGrader, agreement_with_policy
     from jobsearch.models.synth_queries import read_queries
     from jobsearch.models.teacher_data import candidates
+
+    from jobsearch import home
 
     grader, _ = load_grader(_corpus(corpus_dir))
     qs = read_queries(_queries(queries_path), split=split)[:limit]
@@ -234,3 +235,7 @@ def llm_agreement(
                     cache_path=home.cache_dir() / "llm-grades.sqlite")
     report = agreement_with_policy(llm, grader, items)
     typer.echo(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":  # `python -m jobsearch.models.cli ...` before the lead mounts `jobsearch eval`
+    app()

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from jobsearch.models.eval import EvalContext, System
 from jobsearch.models.jobtable import JobTable
 from jobsearch.models.policy import PolicyGrader
@@ -17,10 +16,11 @@ from jobsearch.models.synth_queries import SynthQuery
 
 def load_grader(corpus_dir: Path, *, with_vectors: bool = True) -> tuple[PolicyGrader, Any]:
     """(grader, postings table). Job vectors are cached under the data home's cache dir."""
+    from jobsearch.models.embed import job_texts, job_vectors, load_encoder
+
     from jobsearch import home
     from jobsearch.corpus.members import load_members
     from jobsearch.corpus.table import read_postings
-    from jobsearch.models.embed import job_texts, job_vectors, load_encoder
 
     table = read_postings(Path(corpus_dir))
     jobs = JobTable(table)
@@ -62,10 +62,11 @@ def build_system(name: str, ctx: EvalContext, *, index_dir: Path | None, corpus_
         return minilm
 
     if name in ("bm25", "bm25-raw"):
-        from jobsearch.encode.text import posting_text
         from jobsearch.models.bm25 import BM25Search
         from jobsearch.models.intent import QueryIntent
         from jobsearch.models.strict import violation_mask
+
+        from jobsearch.encode.text import posting_text
         from jobsearch.schema import Filters
 
         bm25 = BM25Search([posting_text(r) for r in ctx.rows], [str(j) for j in jobs.job_id])

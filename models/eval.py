@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from jobsearch.models.policy import PolicyGrader
 from jobsearch.models.relevance_metrics import ndcg_at, recall_at, reciprocal_rank, slot_f1
 from jobsearch.models.synth_queries import SynthQuery

@@ -3,16 +3,17 @@ check work on whole candidate lists at a time (no Python loop per job)."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+from jobsearch.models.soc import CodeColumns
 
 from jobsearch.schema import EMPLOYMENT_TYPES, SENIORITIES, WORKPLACES
 from jobsearch.taxonomy.currency import to_annual_usd
-from jobsearch.models.soc import CodeColumns
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,8 @@ def _annual_usd(amounts: list[float | None], currency: list[str | None], period:
     out = np.full(len(amounts), np.nan)
     for i, (a, c, p) in enumerate(zip(amounts, currency, period, strict=True)):
         if a is not None and c and p:
-            try:
+            with contextlib.suppress(KeyError):  # unknown currency: treated as "no pay stated"
                 out[i] = to_annual_usd(a, c, p)
-            except KeyError:  # unknown currency: treated as "no pay stated"
-                pass
     return out
 
 
@@ -101,7 +100,7 @@ class JobTable:
         self.pay_min_usd = _annual_usd(d["salary_min"], d["salary_currency"], d["salary_period"])
         self.pay_max_usd = _annual_usd(d["salary_max"], d["salary_currency"], d["salary_period"])
         self.posted_ts = np.array(
-            [p.replace(tzinfo=p.tzinfo or timezone.utc).timestamp() for p in d["posted_at"]], dtype=np.int64
+            [p.replace(tzinfo=p.tzinfo or UTC).timestamp() for p in d["posted_at"]], dtype=np.int64
         )
         self.seniority = _codes(d["seniority"], SENIORITIES)
         self.employment = _codes(d["employment_type"], EMPLOYMENT_TYPES)
@@ -130,7 +129,7 @@ class JobTable:
     def latest(self) -> datetime:
         """The newest posting time: the policy's default "now", so grades never drift
         with the wall clock."""
-        return datetime.fromtimestamp(int(self.posted_ts.max()), tz=timezone.utc)
+        return datetime.fromtimestamp(int(self.posted_ts.max()), tz=UTC)
 
     def attach_vectors(self, vectors: np.ndarray) -> None:
         if vectors.shape[0] != self.n:

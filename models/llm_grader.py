@@ -17,11 +17,17 @@ from typing import Any
 
 import httpx
 import numpy as np
-
-from jobsearch.errors import JobSearchError
 from jobsearch.models.intent import QueryIntent
 from jobsearch.models.jobtable import JobTable
-from jobsearch.models.llm_prompt import PROMPT_VERSION, RESPONSE_SCHEMA, SYSTEM_PROMPT, parse_answer, user_message
+from jobsearch.models.llm_prompt import (
+    PROMPT_VERSION,
+    RESPONSE_SCHEMA,
+    SYSTEM_PROMPT,
+    parse_answer,
+    user_message,
+)
+
+from jobsearch.errors import JobSearchError
 from jobsearch.schema import Member
 
 RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504}
@@ -175,9 +181,8 @@ def agreement_with_policy(
 ) -> dict[str, object]:
     """Grade every (intent, job ids) with both graders; exact/within-one agreement, QWK and
     the confusion matrix of LLM (rows) vs policy (columns)."""
-    from tqdm import tqdm
-
     from jobsearch.models.relevance_metrics import agreement_report
+    from tqdm import tqdm
 
     a: list[int] = []
     b: list[int] = []

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from jobsearch.models.intent import QueryIntent
+
 from jobsearch.schema import Member
 
 PROMPT_VERSION = "policy-v1/1"

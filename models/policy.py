@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 from datetime import datetime
+from typing import Any
 
 import numpy as np
-
 from jobsearch.models import soc
 from jobsearch.models.intent import QueryIntent
 from jobsearch.models.jobtable import JobTable
 from jobsearch.models.strict import floor_usd, reasons_of, violation_mask
+
 from jobsearch.schema import Member
 
 GRADE_NAMES: tuple[str, ...] = ("Bad", "Poor", "Fair", "Good", "Excellent")

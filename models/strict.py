@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import numpy as np
-
 from jobsearch.models.jobtable import JobTable
+
 from jobsearch.filtering import PAY_TOLERANCE
 from jobsearch.schema import EMPLOYMENT_TYPES, SENIORITIES, WORKPLACES, Filters
 from jobsearch.taxonomy.currency import to_annual_usd

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
-
 from jobsearch.models import noise
 from jobsearch.models.intent import QueryIntent
 from jobsearch.models.jobtable import JobTable
 from jobsearch.models.strict import floor_usd, violation_mask
 from jobsearch.models.templates import FAMILIES, MISSIONS, Family
+from pydantic import BaseModel, ConfigDict
+
 from jobsearch.schema import Filters, Member, SalaryFloor
 
 SPLITS = ("train", "val", "test")

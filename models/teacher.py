@@ -14,9 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from torch import nn
-
 from jobsearch.models.teacher_data import Pair
+from torch import nn
 
 META_FILE = "teacher.json"
 

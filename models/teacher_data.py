@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
 from jobsearch.models.jobtable import JobTable
 from jobsearch.models.policy import PolicyGrader
 from jobsearch.models.synth_queries import SynthQuery
+
 from jobsearch.schema import Member
 
 

@@ -105,7 +105,7 @@ def case_grader(case_jobs, case_member):
 
 
 @pytest.fixture(scope="session")
-def small_corpus(tmp_path_factory) -> "object":
+def small_corpus(tmp_path_factory) -> object:
     """A small generated corpus (the real generator) for query-set tests."""
     from jobsearch.corpus.generate import generate_corpus
 

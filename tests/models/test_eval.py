@@ -9,8 +9,15 @@ import json
 import numpy as np
 import pytest
 import torch
-
-from jobsearch.models.eval import METRICS, aggregate, compare, compare_markdown, evaluate_query, markdown, run_eval
+from jobsearch.models.eval import (
+    METRICS,
+    aggregate,
+    compare,
+    compare_markdown,
+    evaluate_query,
+    markdown,
+    run_eval,
+)
 
 
 @pytest.fixture(scope="module")

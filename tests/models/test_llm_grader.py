@@ -6,11 +6,11 @@ from __future__ import annotations
 import httpx
 import numpy as np
 import pytest
-
 from jobsearch.models.intent import QueryIntent
 from jobsearch.models.llm_grader import LLMGrader, LLMGraderError, agreement_with_policy
 from jobsearch.models.llm_prompt import parse_answer
 from jobsearch.models.llm_server import policy_model_app, serve_on_loopback
+
 from jobsearch.schema import Filters
 
 Q = QueryIntent(text="software engineer jobs in Seattle, no staffing agencies", semantic_text="software engineer",

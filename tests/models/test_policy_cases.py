@@ -7,8 +7,8 @@ import time
 
 import numpy as np
 import pytest
-
 from jobsearch.models.intent import QueryIntent
+
 from jobsearch.schema import Filters, SalaryFloor
 
 SEATTLE = "5809844"  # GeoNames: Seattle (same id as the case corpus in conftest.py)

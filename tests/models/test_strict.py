@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
+from jobsearch.models.strict import violation_mask
 
 from jobsearch.filtering import salary_floor_usd, violations
-from jobsearch.models.strict import violation_mask
 from jobsearch.schema import Filters, SalaryFloor
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

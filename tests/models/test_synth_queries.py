@@ -9,10 +9,14 @@ from collections import Counter
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-
 from jobsearch.models.intent import QUERY_TYPES
 from jobsearch.models.strict import floor_usd, violation_mask
-from jobsearch.models.synth_queries import generate_queries, read_queries, role_phrase, write_queries
+from jobsearch.models.synth_queries import (
+    generate_queries,
+    read_queries,
+    role_phrase,
+    write_queries,
+)
 from jobsearch.models.templates import FAMILIES
 
 

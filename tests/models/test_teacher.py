@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-
 from jobsearch.models.intent import QueryIntent
 from jobsearch.models.teacher import CrossEncoderTeacher, GradeTargetLoss, TrainConfig
 from jobsearch.models.teacher_data import Pair
+
 from jobsearch.schema import Filters
 
 
