@@ -124,3 +124,11 @@ def test_analyze_reports_an_unreachable_prometheus(unused_port: int) -> None:
     )
     assert result.exit_code == 4
     assert "cannot query Prometheus" in result.stderr
+
+
+def test_help_teaches_the_command() -> None:
+    result = CliRunner().invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "analyze" in result.stdout and "model_version" in result.stdout
+    result = CliRunner().invoke(app, ["analyze", "--help"])
+    assert "Exit code: 0 promote, 1 rollback, 3 inconclusive" in " ".join(result.stdout.split())
