@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from jobsearch.errors import (
     BadQueryError,
     CorruptShardSetError,
+    IndexMismatchError,
     IndexNotFoundError,
     InvalidPostingError,
     JobSearchError,
@@ -30,6 +31,7 @@ ERROR_STATUS: dict[type[Exception], tuple[int, str]] = {
     BadQueryError: (422, "bad_query"),
     UnknownMemberError: (422, "unknown_member"),
     InvalidPostingError: (422, "invalid_posting"),
+    IndexMismatchError: (503, "index_mismatch"),
     IndexNotFoundError: (503, "index_not_loaded"),
     CorruptShardSetError: (503, "index_corrupt"),
     ModelNotFoundError: (503, "model_not_found"),

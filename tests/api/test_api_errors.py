@@ -13,6 +13,7 @@ from jobsearch.api.models import SearchRequest
 from jobsearch.errors import (
     BadQueryError,
     CorruptShardSetError,
+    IndexMismatchError,
     IndexNotFoundError,
     JobSearchError,
     UnknownMemberError,
@@ -102,6 +103,7 @@ def test_error_table_follows_the_class_hierarchy() -> None:
     assert status_for(BadQueryError("x")) == (422, "bad_query")
     assert status_for(UnknownMemberError("x")) == (422, "unknown_member")
     assert status_for(NoSuchShard("x")) == (503, "index_not_loaded")
+    assert status_for(IndexMismatchError("x")) == (503, "index_mismatch")
     assert status_for(CorruptShardSetError("x"))[0] == 503
     assert status_for(JobSearchError("x")) == (500, "internal_error")
     assert status_for(ValueError("x")) == (500, "internal_error")
