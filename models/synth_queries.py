@@ -113,7 +113,8 @@ class QueryGenerator:
             member = rng.choice(self.members)
         row = int(rng.randrange(jobs.n))
         if member is not None and ("connections" in fam.name or "for_me" in fam.name or "near_me" in fam.name):
-            row = self._member_anchor(member, fam, rng) if self._member_anchor(member, fam, rng) is not None else row
+            picked = self._member_anchor(member, fam, rng)
+            row = row if picked is None else picked
         code = jobs.occupation_code[row]
         if not code:
             return None
@@ -243,7 +244,7 @@ class QueryGenerator:
             semantic_text=" ".join(semantic),
             filters=f,
             personal=personal,
-            **intent,  # type: ignore[arg-type]
+            **intent,
         )
         return SynthQuery(
             query_id=f"q{self.seed}-{i:05d}",
@@ -277,10 +278,9 @@ class QueryGenerator:
         if center is None:
             return [city_id]
         if not hasattr(self, "_geo"):
-            ids = sorted(self.g.cities)
-            lat = np.radians([self.g.cities[i].lat for i in ids])
-            lon = np.radians([self.g.cities[i].lon for i in ids])
-            self._geo = (np.array(ids, dtype=object), lat, lon)
+            names = sorted(self.g.cities)
+            self._geo = (np.array(names, dtype=object), np.radians([self.g.cities[i].lat for i in names]),
+                         np.radians([self.g.cities[i].lon for i in names]))
         ids, lat, lon = self._geo
         la, lo = np.radians(center.lat), np.radians(center.lon)
         h = np.sin((lat - la) / 2) ** 2 + np.cos(la) * np.cos(lat) * np.sin((lon - lo) / 2) ** 2

@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -62,7 +63,7 @@ def base_model_path() -> Path:
 class CrossEncoderTeacher:
     """score(queries, jobs) -> logits; grade(...) -> 0..4 via cut points on the logit."""
 
-    def __init__(self, model: nn.Module, tokenizer, *, max_length: int = 128,  # noqa: ANN001
+    def __init__(self, model: Any, tokenizer: Any, *, max_length: int = 128,
                  cuts: Sequence[float] | None = None) -> None:
         self.model = model.eval()
         self.tokenizer = tokenizer
