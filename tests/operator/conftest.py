@@ -80,7 +80,7 @@ class OperatorHarness:
             headers={"Content-Type": "application/merge-patch+json"},
         )
 
-    async def wait_for(self, predicate: Any, timeout: float = 20.0) -> Any:
+    async def wait_for(self, predicate: Any, timeout: float = 60.0) -> Any:
         import asyncio
 
         loop = asyncio.get_running_loop()
