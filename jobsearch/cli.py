@@ -34,6 +34,7 @@ SUB_APPS: list[tuple[str, str, str]] = [
     ("jobsearch.corpus.cli", "app", "corpus"),
     ("jobsearch.index.cli", "app", "index"),
     ("jobsearch.encode.cli", "app", "models"),
+    ("jobsearch.canary_cli", "app", "canary"),
 ]
 
 
