@@ -134,13 +134,13 @@ class QueryGenerator:
         if "{city}" in pattern:
             if city is None:
                 return None
-            slots["city"] = city.name
+            slots["city"] = self._place_name(city)
             f.location_ids = [city.id]
             if "{city2}" in pattern:
                 other = self._other_city(city.country_code, city.id, rng)
                 if other is None:
                     return None
-                slots["city2"] = other.name
+                slots["city2"] = self._place_name(other)
                 f.location_ids = [city.id, other.id]
         if "{country}" in pattern:
             if city is None or city.country_code not in self.g.countries:
@@ -267,6 +267,23 @@ class QueryGenerator:
         if "connections" in fam.name and member.connection_company_ids:
             rows = rows[np.isin(jobs.company_id[rows], list(member.connection_company_ids))]
         return int(rng.choice(list(rows))) if len(rows) else None
+
+    def _place_name(self, city) -> str:  # noqa: ANN001 - a places.City
+        """The city's name, qualified ("Vancouver, WA", "Córdoba, Spain") when a bigger
+        place shares the name: the gold filter must be what the words mean."""
+        if not hasattr(self, "_biggest"):
+            big: dict[str, tuple[int, str]] = {}
+            for c in self.g.cities.values():
+                key = c.name.lower()
+                if key not in big or c.population > big[key][0]:
+                    big[key] = (c.population, c.id)
+            self._biggest = {k: v[1] for k, v in big.items()}
+        if self._biggest.get(city.name.lower(), city.id) == city.id:
+            return city.name
+        if city.country_code == "US":
+            return f"{city.name}, {city.admin1_code}"
+        country = self.g.countries.get(city.country_code)
+        return f"{city.name}, {country.name if country else city.country_code}"
 
     def _near(self, city_id: str) -> list[str]:
         """The product's "near me": the member's city and every city within NEAR_ME_KM."""

@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-
 from jobsearch.models import soc
 from jobsearch.models.relevance_metrics import (
     agreement_report,
