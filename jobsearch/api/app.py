@@ -28,7 +28,7 @@ from jobsearch.api.models import (
 )
 from jobsearch.api.service import PipelineSlot, SearchService
 from jobsearch.errors import IndexNotFoundError
-from jobsearch.metrics import set_model_versions
+from jobsearch.metrics import init_series, set_model_versions
 from jobsearch.schema import ParsedQuery, SearchResponse
 from jobsearch.serve import ServeSettings
 from jobsearch.web import WEB_ASSETS, WEB_DIR
@@ -68,6 +68,7 @@ def create_app(
     the search endpoints answer 503 until `loader` (if given) manages to open one."""
     settings = settings or ServeSettings()
     versions: dict[int, str] = {}
+    init_series(("/v1/search", "/v1/parse"))  # SLO series exist at zero before the first request
 
     def model_version(p: SearchService) -> str:
         key = id(p)
