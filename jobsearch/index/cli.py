@@ -153,3 +153,21 @@ def list_(index: Annotated[Path | None, typer.Option(help=INDEX_HELP)] = None) -
         except JobSearchError as exc:
             desc = f"unreadable: {exc}"
         typer.echo(f"{'*' if s.resolve() == current else ' '} {s.name}  {desc}")
+
+
+@app.command()
+def gc(
+    index: Annotated[Path | None, typer.Option(help=INDEX_HELP)] = None,
+    keep: Annotated[int, typer.Option(min=0, help="Previously active sets to keep for rollback.")] = 2,
+) -> None:
+    """Delete old shard sets: everything but the active set and the last KEEP activated."""
+    from jobsearch.errors import JobSearchError
+    from jobsearch.index.layout import garbage_collect
+
+    try:
+        removed = garbage_collect(_index_dir(index), keep=keep)
+    except JobSearchError as exc:
+        _fail(exc)
+    for path in removed:
+        typer.echo(f"removed {path}")
+    typer.echo(f"{len(removed)} shard set(s) removed")

@@ -172,3 +172,22 @@ def list_sets(root: Path) -> list[Path]:
     if not root.is_dir():
         return []
     return sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith(SET_PREFIX))
+
+
+def garbage_collect(root: Path, *, keep: int = 2) -> list[Path]:
+    """Delete shard sets (and leftover `.tmp-*` folders) except the active one and the
+    `keep` most recently activated others; returns what was removed."""
+    import shutil
+
+    root = Path(root)
+    if keep < 0:
+        raise ValueError(f"keep must be >= 0, got {keep}")
+    active = active_set(root).resolve()
+    recent = [h for h in history(root) if (root / h).resolve() != active][-keep:] if keep else []
+    protected = {active} | {(root / h).resolve() for h in recent}
+    removed = []
+    for path in [*list_sets(root), *root.glob(".tmp-*")]:
+        if path.resolve() not in protected:
+            shutil.rmtree(path)
+            removed.append(path)
+    return removed

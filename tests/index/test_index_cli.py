@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import clustered, make_rows
+from index_fixtures import clustered, make_rows
 from typer.testing import CliRunner
 
 from jobsearch.index import build_from_arrays
@@ -37,3 +37,11 @@ def test_info_list_verify_activate_rollback(tmp_path: Path) -> None:
 def test_missing_index_says_what_to_run(tmp_path: Path) -> None:
     out = runner.invoke(app, ["info", "--index", str(tmp_path / "none")])
     assert out.exit_code == 1 and "jobsearch index build" in out.output
+
+
+def test_gc_keeps_active_and_recent(tmp_path: Path) -> None:
+    rows = make_rows(50, seed=53)
+    sets = [build_from_arrays(tmp_path, clustered(50, seed=53 + i), rows, model_id="m") for i in range(4)]
+    out = runner.invoke(app, ["gc", "--index", str(tmp_path), "--keep", "1"])
+    assert out.exit_code == 0 and "2 shard set(s) removed" in out.stdout
+    assert [s.exists() for s in sets] == [False, False, True, True]

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import NOW, clustered, make_rows, unit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_masks import filters_strategy
+from index_fixtures import NOW, clustered, filters_strategy, make_rows, unit
 
 from jobsearch.errors import IndexNotFoundError
 from jobsearch.filtering import violations

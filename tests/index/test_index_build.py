@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
-from conftest import make_rows
+from index_fixtures import make_rows
 
 from jobsearch.corpus.table import POSTINGS_SCHEMA, write_postings
 from jobsearch.index import FlatIndex, build_index

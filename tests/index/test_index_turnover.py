@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import NOW, clustered, make_rows, unit
+from index_fixtures import NOW, clustered, make_rows, unit
 
 from jobsearch.filtering import violations
 from jobsearch.index import FlatIndex, build_from_arrays

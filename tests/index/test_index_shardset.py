@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import NOW, clustered, make_rows, unit
+from index_fixtures import NOW, clustered, make_rows, unit
 
 from jobsearch.errors import CorruptShardSetError
 from jobsearch.index import FlatIndex, build_from_arrays

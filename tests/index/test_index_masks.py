@@ -7,9 +7,9 @@ from datetime import timedelta
 import numpy as np
 import pyarrow as pa
 import pytest
-from conftest import CITIES, NOW, make_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from index_fixtures import NOW, filters_strategy, make_rows
 
 from jobsearch.corpus.table import POSTINGS_SCHEMA
 from jobsearch.filtering import violations
@@ -23,10 +23,6 @@ from jobsearch.index.masks import (
     plan,
 )
 from jobsearch.schema import (
-    COMPANY_TYPES,
-    EMPLOYMENT_TYPES,
-    SENIORITIES,
-    WORKPLACES,
     Filters,
     SalaryFloor,
 )
@@ -36,26 +32,6 @@ TABLE = pa.Table.from_pylist(ROWS, schema=POSTINGS_SCHEMA)
 # Reference rows as the index stores them (float32 remote_share, as Arrow returns it).
 REF_ROWS = TABLE.to_pylist()
 COLS, VOCAB = build_columns(TABLE)
-
-filters_strategy = st.builds(
-    Filters,
-    location_ids=st.lists(st.sampled_from(CITIES + ["123"]), max_size=3),
-    country_codes=st.lists(st.sampled_from(["US", "DE", "GB", "IN", "JP", "ZZ"]), max_size=2),
-    workplace=st.lists(st.sampled_from(WORKPLACES), max_size=2, unique=True),
-    min_remote_share=st.one_of(st.none(), st.sampled_from([0.0, 0.2, 0.5, 0.6, 0.7, 1.0])),
-    min_salary=st.one_of(
-        st.none(),
-        st.builds(SalaryFloor, amount=st.floats(10, 300000), currency=st.sampled_from(["USD", "EUR", "INR"]),
-                  period=st.sampled_from(["year", "month", "hour"])),
-    ),
-    posted_within_days=st.one_of(st.none(), st.integers(0, 70)),
-    exclude_company_types=st.lists(st.sampled_from(COMPANY_TYPES), max_size=1),
-    company_ids=st.lists(st.sampled_from([f"c{i}" for i in range(45)]), max_size=4),
-    exclude_company_ids=st.lists(st.sampled_from([f"c{i}" for i in range(45)]), max_size=4),
-    seniority=st.lists(st.sampled_from(SENIORITIES), max_size=3),
-    employment_type=st.lists(st.sampled_from(EMPLOYMENT_TYPES), max_size=2),
-)
-
 
 def oracle(filters: Filters, now=NOW) -> np.ndarray:  # type: ignore[no-untyped-def]
     return np.array([not violations(r, filters, now=now) for r in REF_ROWS])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import clustered, unit
+from index_fixtures import clustered, unit
 
 from jobsearch.index import gpu
 from jobsearch.index.kernels import scan_topk

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import NOW
+from index_fixtures import NOW
 
 from jobsearch.filtering import violations
 from jobsearch.schema import Filters, SalaryFloor
