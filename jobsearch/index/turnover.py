@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
-from jobsearch.errors import InvalidPostingError
+from jobsearch.errors import InvalidPostingError, JobSearchError
 from jobsearch.index.segment import Segment, records_table
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def compact(index: FlatIndex, out_dir: Path | None = None) -> Path:
     with index._write:
         current = index._view
         if current.base is not base:
-            raise InvalidPostingError("the index swapped to another set during compaction; compaction dropped")
+            raise JobSearchError("the index swapped to another set during compaction; compaction dropped")
         index._previous, index._view = current, replay(View(base=fresh), current.log[len(snapshot.log):])
     if index._root is not None and Path(target).resolve() == Path(index._root).resolve():
         from jobsearch.index.layout import point_to
