@@ -75,6 +75,22 @@ def test_transformer_answers_what_the_embedded_pipeline_answers(
         ]
 
 
+def test_tritonclient_http_speaks_to_the_transformer(runtime_urls: dict[str, Any], pipeline: Any) -> None:
+    """The Open Inference Protocol as Triton's own client speaks it, binary tensors included."""
+    import tritonclient.http as httpclient
+
+    base = runtime_urls["search"].removeprefix("http://").split("/v2/")[0]
+    client = httpclient.InferenceServerClient(base, network_timeout=30.0)
+    assert client.is_model_ready("search")
+    text = httpclient.InferInput("text", [1], "BYTES")
+    text.set_data_from_numpy(np.array([QUERIES[0].encode()], dtype=object), binary_data=True)
+    res = client.infer("search", [text], outputs=[httpclient.InferRequestedOutput("response", binary_data=False)])
+    got = json.loads(res.as_numpy("response")[0])
+    want = pipeline.search(QUERIES[0]).model_dump(mode="json")
+    assert [r["job_id"] for r in got["results"]] == [r["job_id"] for r in want["results"]]
+    client.close()
+
+
 def test_bad_queries_are_client_errors(runtime_urls: dict[str, Any]) -> None:
     for url in (runtime_urls["search"], runtime_urls["query"]):
         body = {"inputs": [{"name": "text", "shape": [1], "datatype": "BYTES", "data": ["   "]}]}

@@ -43,6 +43,7 @@ def gpu_repo(encoder_version_dir: Path, tmp_path_factory: pytest.TempPathFactory
     return root
 
 
+@pytest.mark.slow  # needs the session's exported encoder
 def test_every_config_matches_its_onnx_graph(triton_repo: Path, gpu_repo: Path) -> None:
     configs = sorted([*triton_repo.glob(f"*/{CONFIG_FILE}"), *gpu_repo.glob(f"*/{CONFIG_FILE}")])
     assert len(configs) == 2
