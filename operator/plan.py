@@ -253,7 +253,8 @@ def plan(
             actions.append(CreateBuildJob(version, building["job"]))
             building_msg = f"{reason}: building {version}"
 
-    keep_n = int(spec["keepPrevious"])
+    # At least one: shard servers may still be swapping away from the set just replaced.
+    keep_n = max(1, int(spec["keepPrevious"]))
     previous = previous[:keep_n]
     keep = {r["version"] for r in previous} | ({active["version"]} if active else set())
     if building:

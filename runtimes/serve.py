@@ -42,14 +42,15 @@ def make_model(args: argparse.Namespace) -> Any:
     if args.role == "query":
         from jobsearch.runtimes.query_server import QueryEngineServer
 
-        return QueryEngineServer(args.model_name, index_dir=index_dir, corpus_dir=args.corpus_dir)
+        return QueryEngineServer(args.model_name, index_dir=index_dir, corpus_dir=args.corpus_dir,
+                                 active_file=args.active_file)
     from jobsearch.runtimes.transformer import SearchTransformer
 
     query_url = args.query_url or f"http://{args.predictor_host}/v2/models/{args.model_name}"
     return SearchTransformer(
         args.model_name, query_url=query_url, encoder_url=args.encoder_url,
         encoder_dir=args.encoder_dir, shard_urls=args.shard_url, index_dir=index_dir,
-        corpus_dir=args.corpus_dir, timeout_s=args.remote_timeout,
+        corpus_dir=args.corpus_dir, active_file=args.active_file, timeout_s=args.remote_timeout,
     )
 
 

@@ -17,11 +17,11 @@ from jobsearch.runtimes.kserve_io import domain_errors, inputs_of, int_of, respo
 class SearchTransformer(kserve.Model):
     def __init__(self, name: str, *, query_url: str, encoder_url: str, encoder_dir: Path,
                  shard_urls: Sequence[str], index_dir: Path, corpus_dir: Path | None = None,
-                 timeout_s: float = 10.0) -> None:
+                 active_file: Path | None = None, timeout_s: float = 10.0) -> None:
         super().__init__(name)
         self.query_url, self.encoder_url, self.encoder_dir = query_url, encoder_url, encoder_dir
         self.shard_urls, self.index_dir, self.corpus_dir = list(shard_urls), index_dir, corpus_dir
-        self.timeout_s = timeout_s
+        self.timeout_s, self.active_file = timeout_s, active_file
         self.pipeline: Any = None
 
     def load(self) -> bool:
@@ -41,8 +41,19 @@ class SearchTransformer(kserve.Model):
             members=catalog.members,
             display_name=gazetteer().display_name,
         )
+        if self.active_file is not None:
+            from jobsearch.runtimes.catalog import PointerWatch
+
+            PointerWatch(self.active_file, self.index_dir, self._refresh).start()
         self.ready = True
         return True
+
+    def _refresh(self, index_dir: Path) -> None:
+        # Pay statistics follow the served set (the stages themselves are stateless clients).
+        from jobsearch.runtimes.catalog import load_catalog
+
+        catalog = load_catalog(index_dir, self.corpus_dir)
+        self.pipeline.paystats, self.pipeline.members = catalog.paystats, catalog.members
 
     def predict(self, payload: Any, headers: dict[str, str] | None = None,
                 response_headers: dict[str, str] | None = None) -> Any:
