@@ -110,7 +110,7 @@ def export_retriever(
             created=datetime.now(UTC).isoformat(timespec="seconds"),
             optimized=optimized,
             fusions=fusions,
-            parity_min_cosine=round(float(cosine), 7),
+            parity_min_cosine=round(min(float(cosine), 1.0), 7),
         ).write(stage)
         _swap_in(stage, target)
     finally:

@@ -45,7 +45,10 @@ def test_optional_parts_may_be_missing() -> None:
 def test_skills_from_pandas_or_a_single_string() -> None:
     import numpy as np
 
-    assert posting_text({"title": "Chef", "skills": np.array(["baking", "pastry"])}) == "Chef. Skills: baking, pastry."
+    assert (
+        posting_text({"title": "Chef", "skills": np.array(["baking", "pastry"])})
+        == "Chef. Skills: baking, pastry."
+    )
     assert posting_text({"title": "Chef", "skills": "baking"}) == "Chef. Skills: baking."
 
 
