@@ -153,6 +153,13 @@ class Segment:
                     self._row_of = {jid: i for i, jid in enumerate(self.job_ids.to_pylist())}
         return self._row_of.get(job_id)
 
+    def rows_of(self, job_ids: list[str]) -> np.ndarray:
+        """Row of each job id, -1 where absent (one dict lookup each, no Python branching)."""
+        self.row_of("")  # builds the id map once
+        lookup = self._row_of
+        assert lookup is not None
+        return np.array([lookup.get(j, -1) for j in job_ids], dtype=np.int64)
+
     def records_at(self, rows: list[int]) -> list[dict[str, object]]:
         return self.records_table.take(pa.array(rows, pa.int64())).to_pylist()
 

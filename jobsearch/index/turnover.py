@@ -18,25 +18,25 @@ if TYPE_CHECKING:
 
 
 def _tombstone(view: View, job_ids: list[str]) -> tuple[list[np.ndarray | None], int]:
-    """Dead-row arrays with `job_ids` marked (copy on write); how many were live."""
+    """Dead-row arrays with `job_ids` marked (copy on write); how many were live.
+    Newest segment first: an updated posting's live row is in the latest delta."""
     segs = view.segments
     dead: list[np.ndarray | None] = [view.dead_of(i) for i in range(len(segs))]
-    copied = [False] * len(segs)
+    pending = list(dict.fromkeys(job_ids))
     n = 0
-    for jid in job_ids:
-        for i in range(len(segs) - 1, -1, -1):
-            row = segs[i].row_of(jid)
-            if row is None:
-                continue
-            d = dead[i]
-            if d is not None and d[row]:
-                continue
-            if not copied[i]:
-                dead[i] = np.zeros(segs[i].rows, dtype=bool) if d is None else d.copy()
-                copied[i] = True
-            dead[i][row] = True  # type: ignore[index]
-            n += 1
+    for i in range(len(segs) - 1, -1, -1):
+        if not pending:
             break
+        rows = segs[i].rows_of(pending)
+        hit = rows >= 0
+        if dead[i] is not None:
+            hit[hit] = ~dead[i][rows[hit]]  # type: ignore[index]
+        if hit.any():
+            d = np.zeros(segs[i].rows, dtype=bool) if dead[i] is None else dead[i].copy()  # type: ignore[union-attr]
+            d[rows[hit]] = True
+            dead[i] = d
+            n += int(hit.sum())
+            pending = [j for j, h in zip(pending, hit, strict=True) if not h]
     return dead, n
 
 
