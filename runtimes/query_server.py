@@ -12,20 +12,29 @@ from jobsearch.runtimes.kserve_io import domain_errors, inputs_of, response, tex
 
 
 class QueryEngineServer(kserve.Model):
-    def __init__(self, name: str, *, index_dir: Path, corpus_dir: Path | None = None) -> None:
+    def __init__(self, name: str, *, index_dir: Path, corpus_dir: Path | None = None,
+                 active_file: Path | None = None) -> None:
         super().__init__(name)
-        self.index_dir, self.corpus_dir = index_dir, corpus_dir
+        self.index_dir, self.corpus_dir, self.active_file = index_dir, corpus_dir, active_file
         self.engine: Any = None
 
     def load(self) -> bool:
+        from jobsearch.runtimes.catalog import PointerWatch
+
+        self._build(self.index_dir)
+        if self.active_file is not None:
+            PointerWatch(self.active_file, self.index_dir, self._build).start()
+        self.ready = True
+        return True
+
+    def _build(self, index_dir: Path) -> None:
+        # Companies come from the served set: rebuilt (then swapped in) after a promotion.
         from jobsearch.runtimes.catalog import load_catalog
 
         from jobsearch.query.engine import RuleQueryEngine
 
-        catalog = load_catalog(self.index_dir, self.corpus_dir)
+        catalog = load_catalog(index_dir, self.corpus_dir)
         self.engine = RuleQueryEngine(companies=catalog.companies, members=catalog.members)
-        self.ready = True
-        return True
 
     def predict(self, payload: Any, headers: dict[str, str] | None = None,
                 response_headers: dict[str, str] | None = None) -> Any:
