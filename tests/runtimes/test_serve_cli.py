@@ -19,7 +19,7 @@ print(type(model).__name__, model.name, getattr(model, "active_file", None), get
 def build(*argv: str) -> str:
     proc = subprocess.run([sys.executable, "-c", CHECK, *argv], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc.stdout.strip()
+    return proc.stdout.rstrip("\n")
 
 
 def test_each_role_is_built_from_the_chart_arguments(tmp_path: Path) -> None:
