@@ -143,6 +143,7 @@ def train_teacher(
     max_length: Annotated[int, typer.Option(help="tokens of query + job")] = 128,
     eval_pairs: Annotated[int, typer.Option(help="held-out pairs per grade for cut points (val) and QWK (test)")] = 150,
     threads: Annotated[int, typer.Option(help="torch CPU threads")] = 2,
+    max_minutes: Annotated[float, typer.Option(help="stop training after this many minutes (0: no limit)")] = 0,
     seed: Annotated[int, typer.Option()] = 0,
 ) -> None:
     """Train the cross-encoder teacher on policy grades (train split), fit its grade cut
@@ -165,7 +166,8 @@ def train_teacher(
     val = build_pairs(split["val"], grader, per_grade=eval_pairs, seed=seed + 1)
     test = build_pairs(split["test"], grader, per_grade=eval_pairs, seed=seed + 2)
     typer.echo(f"pairs: train {len(train)}, val {len(val)}, test {len(test)}")
-    config = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, max_length=max_length, seed=seed)
+    config = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, max_length=max_length, seed=seed,
+                         time_budget_s=max_minutes * 60 or None)
     teacher = CrossEncoderTeacher.from_base(max_length=max_length, seed=seed)
     losses = teacher.train(train, config)
     import numpy as np
@@ -182,6 +184,7 @@ def train_teacher(
         "n_pairs": {"train": len(train), "val": len(val), "test": len(test)},
         "loss_first_20": float(np.mean(losses[:20])),
         "loss_last_20": float(np.mean(losses[-20:])),
+        "steps": len(losses),
     }
     target = out or home.models_dir() / "teacher"
     teacher.save(target, extra={"report": report})

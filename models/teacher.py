@@ -24,7 +24,8 @@ META_FILE = "teacher.json"
 @dataclass
 class TrainConfig:
     """epochs: passes over the pairs. batch_size: pairs per step. lr: AdamW peak learning
-    rate (linear warm-up over 10% of steps, then linear decay). max_length: tokens of
+    rate (linear warm-up over 10% of steps, then linear decay); the new head
+    uses head_lr_scale times that. max_length: tokens of
     query + job. max_steps: stop early (tests). seed: shuffling and head init."""
 
     epochs: float = 1.0
@@ -33,6 +34,8 @@ class TrainConfig:
     max_length: int = 128
     max_steps: int | None = None
     seed: int = 0
+    head_lr_scale: float = 20.0
+    time_budget_s: float | None = None  # stop after this much wall-clock time (shared CPUs)
 
 
 class GradeTargetLoss(nn.Module):
@@ -78,6 +81,13 @@ class CrossEncoderTeacher:
         torch.manual_seed(seed)
         path = str(base_model_path())
         model = AutoModelForSequenceClassification.from_pretrained(path, num_labels=1, local_files_only=True)
+        # all-MiniLM-L6-v2 was trained with mean pooling; its CLS pooler barely responds
+        # (|output| ~ 0.06), which starves the head of signal and the loss sits at ln 2.
+        # An identity pooler passes tanh(CLS) through so fine-tuning starts from real features.
+        with torch.no_grad():
+            dense = model.bert.pooler.dense
+            dense.weight.copy_(torch.eye(dense.weight.shape[0]))
+            dense.bias.zero_()
         return cls(model, AutoTokenizer.from_pretrained(path, local_files_only=True), max_length=max_length)
 
     @classmethod
@@ -158,17 +168,26 @@ class CrossEncoderTeacher:
         total = math.ceil(steps_per_epoch * config.epochs)
         if config.max_steps is not None:  # a step budget wins over epochs (tests, smoke runs)
             total = config.max_steps
-        opt = torch.optim.AdamW(self.model.parameters(), lr=config.lr, weight_decay=0.01)
+        # The fresh head (pooler + classifier) learns at head_lr_scale x the encoder's rate:
+        # at the encoder's rate it takes hundreds of steps to leave ln 2.
+        head = [p for n, p in self.model.named_parameters() if n.startswith(("classifier", "bert.pooler"))]
+        body = [p for n, p in self.model.named_parameters() if not n.startswith(("classifier", "bert.pooler"))]
+        opt = torch.optim.AdamW([{"params": body, "lr": config.lr},
+                                 {"params": head, "lr": config.lr * config.head_lr_scale}], weight_decay=0.01)
         sched = get_linear_schedule_with_warmup(opt, max(1, total // 10), total)
         loss_fn = GradeTargetLoss()
         self.model.train()
         losses: list[float] = []
         bar = tqdm(total=total, desc="training teacher", unit="step", disable=not progress)
         step = 0
+        started = time.monotonic()
         while step < total:
+            if config.time_budget_s is not None and time.monotonic() - started > config.time_budget_s:
+                break
             rng.shuffle(order)
             for s in range(0, len(order), config.batch_size):
-                if step >= total:
+                if step >= total or (config.time_budget_s is not None
+                                     and time.monotonic() - started > config.time_budget_s):
                     break
                 batch = [pairs[i] for i in order[s : s + config.batch_size]]
                 enc = self._batch([p.query for p in batch], [p.job for p in batch])
