@@ -35,6 +35,9 @@ SUB_APPS: list[tuple[str, str, str]] = [
     ("jobsearch.index.cli", "app", "index"),
     ("jobsearch.encode.cli", "app", "models"),
     ("jobsearch.canary_cli", "app", "canary"),
+    ("jobsearch.operator.main", "app", "operator"),
+    ("jobsearch.runtimes.triton.cli", "app", "triton-repo"),
+    ("jobsearch.models.cli", "app", "eval"),
 ]
 
 
