@@ -274,7 +274,10 @@ def run(args: argparse.Namespace) -> dict:
                 systems.update(faiss_systems(x, n, args.hnsw_max, args.quick))
             bytes_per = {"engine": (engine.index.view.segments[0].vector_bytes
                                     + engine.index.view.segments[0].columns.nbytes) / n,
-                         "faiss-flat": 4 * D, "faiss-sqfp16": 2 * D}
+                         "faiss-flat": 4 * D, "faiss-sqfp16": 2 * D,
+                         # estimates: fp32 rows + level-0 links (2M ids) / + the stored id
+                         "hnsw-ef64": 4 * D + 2 * 32 * 4, "hnsw-ef256": 4 * D + 2 * 32 * 4,
+                         "ivf-nprobe8": 4 * D + 8, "ivf-nprobe32": 4 * D + 8}
             for name, (_, b, _) in systems.items():
                 results["build"].append({"n": n, "data": kind, "system": name, "build_s": b,
                                          "bytes_per_vector": bytes_per.get(name)})
