@@ -310,28 +310,15 @@ def open_pipeline(
 ) -> SearchPipeline:
     """The embedded pipeline over the data home (or the given index and corpus)."""
     from jobsearch import home
-    from jobsearch.corpus.members import load_members
+    from jobsearch.catalog import catalog_of
     from jobsearch.encode.default import default_encoder
     from jobsearch.index import FlatIndex
-    from jobsearch.paystats import PayStats
     from jobsearch.query.engine import RuleQueryEngine
-    from jobsearch.schema import Company
     from jobsearch.taxonomy.places import gazetteer
 
     index = FlatIndex.open(index_dir or home.default_index_dir())
-    corpus = corpus_dir or home.default_corpus_dir()
-    members = load_members(corpus) if (corpus / "members.jsonl").exists() else {}
-    table = index.records_table()  # live display rows: companies for the parser, pay statistics
-    companies = {
-        cid: Company(id=cid, name=name, type=ctype)
-        for cid, name, ctype in zip(
-            table.column("company_id").to_pylist(),
-            table.column("company_name").to_pylist(),
-            table.column("company_type").to_pylist(),
-            strict=True,
-        )
-    }
-    engine = RuleQueryEngine(companies=list(companies.values()), members=members)
+    catalog = catalog_of(index, corpus_dir or home.default_corpus_dir())
+    engine = RuleQueryEngine(companies=catalog.companies, members=catalog.members)
     encoder = default_encoder()
     if index.model_id != encoder.model_id:
         # Vectors from two different models are not comparable: results would be noise.
@@ -344,8 +331,8 @@ def open_pipeline(
         encoder,
         index,
         None,
-        paystats=PayStats.from_table(table),
-        members=members,
+        paystats=catalog.paystats,
+        members=catalog.members,
         display_name=gazetteer().display_name,
     )
     if warm:

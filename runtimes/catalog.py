@@ -1,50 +1,18 @@
-"""What the query engine server and the transformer need besides their remote stages:
-the companies and pay statistics of the active shard set's postings, and the members.
-Built the way `jobsearch.pipeline.open_pipeline` builds them for the embedded pipeline."""
+"""The runtimes' view of the active shard set: which index root to serve (given, or the
+operator's pointer file), a watch on that pointer, and the catalog (jobsearch.catalog)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
-from jobsearch.schema import Company, Member
-
-
-@dataclass(frozen=True)
-class Catalog:
-    companies: list[Company]
-    members: dict[str, Member]
-    paystats: Any
-    version: str
-
-
-def records_table(index: Any) -> pa.Table:
-    if hasattr(index, "records_table"):
-        return index.records_table()
-    return pa.concat_tables([seg.records_table for seg in index.view.segments])
+from jobsearch.catalog import Catalog, catalog_of
 
 
 def load_catalog(index_dir: Path, corpus_dir: Path | None) -> Catalog:
-    from jobsearch.corpus.members import load_members
     from jobsearch.index import FlatIndex
-    from jobsearch.paystats import PayStats
 
-    index = FlatIndex.open(index_dir)
-    table = records_table(index)
-    companies = {
-        cid: Company(id=cid, name=name, type=ctype)
-        for cid, name, ctype in zip(
-            table.column("company_id").to_pylist(),
-            table.column("company_name").to_pylist(),
-            table.column("company_type").to_pylist(),
-            strict=True,
-        )
-    }
-    members = load_members(corpus_dir) if corpus_dir and (corpus_dir / "members.jsonl").exists() else {}
-    return Catalog(list(companies.values()), members, PayStats.from_table(table), index.version)
+    return catalog_of(FlatIndex.open(index_dir), corpus_dir)
 
 
 def resolve_index_dir(*, index_dir: Path | None, active_file: Path | None) -> Path:
