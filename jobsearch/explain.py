@@ -33,8 +33,8 @@ def explain_match(
         why.append(f"Located in {place_name}")
     if f.workplace or f.min_remote_share is not None:
         why.append(f"{p.workplace.capitalize()}, {round(p.remote_share * 100)}% remote")
-    if f.min_salary is not None and f.min_salary.amount is not None and p.salary is not None:
-        floor = f.min_salary
+    floor = f.min_salary
+    if floor is not None and floor.amount is not None and p.salary is not None:
         asked = format_pay(floor.amount, floor.currency or "USD", floor.period or "year")
         label = f" ({floor.relative} for this role and place)" if floor.relative else ""
         why.append(f"Pays {format_salary(p.salary)}, reaching {asked}{label}")
