@@ -49,6 +49,9 @@ def extract_recency(q: QueryText, draft: Draft) -> None:
                 days = max(1, -(-n // 24)) if unit == "hour" else n * UNIT_DAYS[unit]
             if not 0 < days <= 3650:
                 return False
+            vague = fixed in (RECENT_DAYS, NEW_DAYS)
+            if vague and draft.filters.get("posted_within_days") is not None:
+                return True  # "new ... posted this week": the stated window wins over "new"
             label = "Posted today" if days == 1 else f"Posted in the last {days} days"
             draft.set_value("posted_within_days", days, label=label, span=q.span(m.start(), m.end()))
             return True
