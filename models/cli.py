@@ -144,6 +144,7 @@ def train_teacher(
     eval_pairs: Annotated[int, typer.Option(help="held-out pairs per grade for cut points (val) and QWK (test)")] = 150,
     threads: Annotated[int, typer.Option(help="torch CPU threads")] = 2,
     max_minutes: Annotated[float, typer.Option(help="stop training after this many minutes (0: no limit)")] = 0,
+    init: Annotated[Path | None, typer.Option(help="continue from this teacher checkpoint instead of MiniLM")] = None,
     seed: Annotated[int, typer.Option()] = 0,
 ) -> None:
     """Train the cross-encoder teacher on policy grades (train split), fit its grade cut
@@ -168,14 +169,20 @@ def train_teacher(
     typer.echo(f"pairs: train {len(train)}, val {len(val)}, test {len(test)}")
     config = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, max_length=max_length, seed=seed,
                          time_budget_s=max_minutes * 60 or None)
-    teacher = CrossEncoderTeacher.from_base(max_length=max_length, seed=seed)
+    teacher = (CrossEncoderTeacher.load(init) if init else CrossEncoderTeacher.from_base(max_length=max_length, seed=seed))
+    teacher.max_length = max_length
     losses = teacher.train(train, config)
     import numpy as np
 
     val_logits = teacher.score([p.query for p in val], [p.job for p in val], progress=True)
     val_qwk = teacher.fit_cuts(val_logits, np.array([p.grade for p in val]))
     test_logits = teacher.score([p.query for p in test], [p.job for p in test], progress=True)
+    prior = {}
+    if init and (init / "teacher.json").exists():
+        prior = json.loads((init / "teacher.json").read_text()).get("report", {})
     report = {
+        "continued_from": str(init) if init else None,
+        "prior_steps": prior.get("steps", 0) + prior.get("prior_steps", 0),
         "test": agreement_report(teacher.grades_of(test_logits), [p.grade for p in test]),
         "val_qwk": val_qwk,
         "pairs_per_second": throughput(teacher, test[:256]),
