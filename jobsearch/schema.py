@@ -108,10 +108,13 @@ class SalaryFloor(BaseModel):
     """A pay constraint: an amount, or a statistic (`relative`) resolved at search time."""
 
     model_config = ConfigDict(extra="forbid")
-    amount: float | None = None
-    currency: str | None = None
-    period: PayPeriod | None = None
-    relative: Literal["median", "p75", "p90"] | None = None
+    # Unset parts are left out of the JSON (the parse contract: {"relative": "median"} at
+    # parse time, the amount once resolved).
+    amount: float | None = Field(default=None, exclude_if=lambda v: v is None)
+    currency: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    period: PayPeriod | None = Field(default=None, exclude_if=lambda v: v is None)
+    relative: Literal["median", "p75", "p90"] | None = Field(default=None, exclude_if=lambda v: v is None)
+
 
 
 class Filters(BaseModel):
