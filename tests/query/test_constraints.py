@@ -9,11 +9,11 @@ BERLIN, MUNICH, TORONTO, STOCKHOLM = "2950159", "2867714", "6167865", "2673730"
 
 
 def pay(amount: float, currency: str = "USD", period: str = "year") -> dict:
-    return {"amount": amount, "currency": currency, "period": period, "relative": None}
+    return {"amount": amount, "currency": currency, "period": period}
 
 
 def rel(stat: str) -> dict:
-    return {"amount": None, "currency": None, "period": None, "relative": stat}
+    return {"relative": stat}
 
 
 CASES = [

@@ -92,7 +92,7 @@ def test_parse_json_is_the_contract(engine) -> None:  # noqa: ANN001
     f = out["filters"]
     assert f["location_ids"] == ["5809844"]
     assert f["workplace"] == ["remote"]
-    assert f["min_salary"] == {"amount": 150000.0, "currency": "USD", "period": "year", "relative": None}
+    assert f["min_salary"] == {"amount": 150000.0, "currency": "USD", "period": "year"}
     assert f["seniority"] == ["senior"] and f["employment_type"] == ["full_time"]
     assert f["company_ids"] == [] and f["exclude_company_ids"] == [] and f["posted_within_days"] is None
 
