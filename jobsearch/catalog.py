@@ -38,5 +38,7 @@ def catalog_of(index: FlatIndex, corpus_dir: Path | None) -> Catalog:
             strict=True,
         )
     }
-    members = load_members(corpus_dir) if corpus_dir and (corpus_dir / MEMBERS_FILE).exists() else {}
+    members = (
+        load_members(corpus_dir) if corpus_dir and (corpus_dir / MEMBERS_FILE).exists() else {}
+    )
     return Catalog(list(companies.values()), members, PayStats.from_table(table), index.version)

@@ -13,8 +13,23 @@ from hypothesis import strategies as st
 from jobsearch.errors import BadQueryError, UnknownMemberError
 from jobsearch.filtering import violations
 
-ROLES = ["data engineer", "software engineer", "registered nurse", "accountant", "sales manager", ""]
-PLACES = ["", "in Berlin", "in Seattle", "in Silicon Valley or Seattle", "in Germany", "in London", "in Paris"]
+ROLES = [
+    "data engineer",
+    "software engineer",
+    "registered nurse",
+    "accountant",
+    "sales manager",
+    "",
+]
+PLACES = [
+    "",
+    "in Berlin",
+    "in Seattle",
+    "in Silicon Valley or Seattle",
+    "in Germany",
+    "in London",
+    "in Paris",
+]
 WORKPLACE = ["", "remote", "mostly remote", "hybrid", "on-site", "not remote"]
 PAY = ["", "paying at least 70k euros", "over 150k", "at least $40/hour", "above median pay"]
 RECENCY = ["", "posted this week", "posted recently", "last 3 days", "posted today"]
@@ -43,7 +58,9 @@ def _check_no_violations(response, now: datetime) -> None:  # noqa: ANN001
         assert violations(row, filters, now=now) == [], (response.query.text, r.job_id)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     role=st.sampled_from(ROLES),
     place=st.sampled_from(PLACES),
@@ -53,7 +70,9 @@ def _check_no_violations(response, now: datetime) -> None:  # noqa: ANN001
     company=st.sampled_from(COMPANY),
     level=st.sampled_from(LEVEL),
 )
-def test_random_queries_never_violate_a_strict_filter(pipeline, role, place, workplace, pay, recency, company, level):  # noqa: ANN001
+def test_random_queries_never_violate_a_strict_filter(
+    pipeline, role, place, workplace, pay, recency, company, level
+):  # noqa: ANN001
     parts = [level, role or "jobs", place, workplace, pay, recency, company]
     text = " ".join(p for p in parts if p).strip()
     now = datetime.now(UTC)
@@ -69,7 +88,9 @@ def test_demo_query_returns_berlin_jobs_that_satisfy_everything(pipeline) -> Non
     )
     f = response.query.filters
     assert "2950159" in f.location_ids
-    assert f.min_salary is not None and f.min_salary.amount == 70000 and f.min_salary.currency == "EUR"
+    assert (
+        f.min_salary is not None and f.min_salary.amount == 70000 and f.min_salary.currency == "EUR"
+    )
     assert f.posted_within_days == 7
     assert response.results, response.empty_reason
     _check_no_violations(response, now)

@@ -20,11 +20,31 @@ def _parsed() -> ParsedQuery:
             posted_within_days=7,
         ),
         constraints=[
-            {"filter": "location_ids", "value": "2950159", "label": "Berlin, Germany", "span": "Berlin"},
-            {"filter": "location_ids", "value": "2867714", "label": "Munich, Germany", "span": "Munich"},
+            {
+                "filter": "location_ids",
+                "value": "2950159",
+                "label": "Berlin, Germany",
+                "span": "Berlin",
+            },
+            {
+                "filter": "location_ids",
+                "value": "2867714",
+                "label": "Munich, Germany",
+                "span": "Munich",
+            },
             {"filter": "workplace", "value": "remote", "label": "Remote", "span": "remote"},
-            {"filter": "min_salary", "value": "70000 EUR/year", "label": "≥ €70,000 / year", "span": "70k euros"},
-            {"filter": "posted_within_days", "value": "7", "label": "Posted in the last 7 days", "span": "this week"},
+            {
+                "filter": "min_salary",
+                "value": "70000 EUR/year",
+                "label": "≥ €70,000 / year",
+                "span": "70k euros",
+            },
+            {
+                "filter": "posted_within_days",
+                "value": "7",
+                "label": "Posted in the last 7 days",
+                "span": "this week",
+            },
         ],
     )
 
@@ -59,11 +79,28 @@ def test_a_chip_standing_for_several_values_drops_them_all_but_shared_ones() -> 
     p = ParsedQuery(
         text="engineer in Silicon Valley or San Jose, mostly remote",
         semantic_text="engineer",
-        filters=Filters(location_ids=["1", "2", "3"], workplace=["remote", "hybrid"], min_remote_share=0.5),
+        filters=Filters(
+            location_ids=["1", "2", "3"], workplace=["remote", "hybrid"], min_remote_share=0.5
+        ),
         constraints=[
-            {"filter": "location_ids", "value": "1,2", "label": "Silicon Valley", "span": "Silicon Valley"},
-            {"filter": "location_ids", "value": "2,3", "label": "San Jose area", "span": "San Jose"},
-            {"filter": "workplace", "value": "remote,hybrid", "label": "Mostly remote", "span": "mostly remote"},
+            {
+                "filter": "location_ids",
+                "value": "1,2",
+                "label": "Silicon Valley",
+                "span": "Silicon Valley",
+            },
+            {
+                "filter": "location_ids",
+                "value": "2,3",
+                "label": "San Jose area",
+                "span": "San Jose",
+            },
+            {
+                "filter": "workplace",
+                "value": "remote,hybrid",
+                "label": "Mostly remote",
+                "span": "mostly remote",
+            },
         ],
     )
     out = drop_constraints(p, ["location_ids:1,2", "workplace:remote,hybrid"])

@@ -20,7 +20,9 @@ def engine() -> RuleQueryEngine:
         ("Care Assistant", "Care Assistant"),
     ],
 )
-def test_capitalised_title_nouns_are_roles_not_towns(engine: RuleQueryEngine, text: str, semantic: str) -> None:
+def test_capitalised_title_nouns_are_roles_not_towns(
+    engine: RuleQueryEngine, text: str, semantic: str
+) -> None:
     parsed = engine.parse(text)
     assert parsed.semantic_text == semantic
     assert all(c["label"] != "Officer, Australia" for c in parsed.constraints)
