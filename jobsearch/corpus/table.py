@@ -4,8 +4,9 @@ here; the nested `Posting` model is the user-facing row schema, this is its flat
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -66,7 +67,7 @@ def posting_to_row(p: Posting) -> dict[str, object]:
     }
 
 
-def row_to_posting(r: dict[str, object]) -> Posting:
+def row_to_posting(r: Mapping[str, Any]) -> Posting:
     salary = None
     if r.get("salary_min") is not None:
         salary = Salary(

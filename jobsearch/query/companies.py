@@ -110,4 +110,4 @@ class CompanyMatcher:
 def extract_company_type(q: QueryText, draft: Draft) -> None:
     q.sub(STAFFING, lambda m: draft.add_values(
         "exclude_company_types", ["staffing"], label="Not from staffing agencies",
-        span=q.span(m.start(), m.end())) or True)
+        span=q.span(m.start(), m.end())))

@@ -18,18 +18,20 @@ class Draft:
     suggestions: list[Suggestion] = field(default_factory=list)
     member_used: bool = False
 
-    def add_values(self, name: str, values: list[str], *, label: str, span: str) -> None:
+    def add_values(self, name: str, values: list[str], *, label: str, span: str) -> bool:
         """Add values to a list filter and one chip for them. A chip of several values
-        (a metro, a state, "near X") carries them comma-joined in `value`."""
+        (a metro, a state, "near X") carries them comma-joined in `value`. Returns True
+        (the span is claimed), so a substitution callback can return it."""
         current: list[str] = self.filters[name]
         new = [v for v in values if v not in current]
         current.extend(new)
         if not values:
-            return
+            return True
         value = ",".join(values)
         if any(c["filter"] == name and c["value"] == value for c in self.constraints):
-            return
+            return True
         self.constraints.append({"filter": name, "value": value, "label": label, "span": span})
+        return True
 
     def set_value(self, name: str, value: Any, *, label: str, span: str, text: str | None = None) -> None:
         """Set a scalar filter (the last mention wins) and its chip."""

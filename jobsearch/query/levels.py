@@ -41,4 +41,4 @@ def extract_levels(q: QueryText, draft: Draft) -> None:
     for rules, name in ((SENIORITY, "seniority"), (EMPLOYMENT, "employment_type")):
         for pattern, value, label in rules:
             q.sub(pattern, lambda m, n=name, v=value, lab=label: draft.add_values(
-                n, [v], label=lab, span=q.span(m.start(), m.end())) or True)
+                n, [v], label=lab, span=q.span(m.start(), m.end())))

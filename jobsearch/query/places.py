@@ -286,7 +286,7 @@ class PlaceParser:
             return False
         if i and toks[i - 1][2] in SKILL_CONTEXT:
             return False
-        words = []
+        words: list[tuple[int, int, str]] = []
         for t in toks[first : first + 3]:
             if not q.is_capitalised(t[0]) or t[2] in GUARD or not q.free(t[0], t[1]):
                 break

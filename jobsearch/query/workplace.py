@@ -42,11 +42,12 @@ def extract_workplace(q: QueryText, draft: Draft) -> None:
     q.sub(_SHARE, share)
     for pattern, allowed, min_share, label in RULES:
         q.sub(pattern, lambda m, a=allowed, s=min_share, lab=label: _apply(
-            draft, a, s, lab, q.span(m.start(), m.end())) or True)
+            draft, a, s, lab, q.span(m.start(), m.end())))
 
 
-def _apply(draft: Draft, allowed: list[str], min_share: float | None, label: str, span: str) -> None:
+def _apply(draft: Draft, allowed: list[str], min_share: float | None, label: str, span: str) -> bool:
     draft.add_values("workplace", allowed, label=label, span=span)
     if min_share is not None:
         current = draft.filters["min_remote_share"]
         draft.filters["min_remote_share"] = max(min_share, current or 0.0)
+    return True
