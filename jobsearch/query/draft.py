@@ -17,6 +17,7 @@ class Draft:
     unresolved: list[str] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     member_used: bool = False
+    profile_text: str = ""  # set by "fits my background": the member's profile as meaning
 
     def add_values(self, name: str, values: list[str], *, label: str, span: str) -> bool:
         """Add values to a list filter and one chip for them. A chip of several values

@@ -76,6 +76,8 @@ class RuleQueryEngine:
         meaning = semantic_text(q)
         if meaning.lower() in _EMPTY_MEANING:
             meaning = ""
+        if draft.profile_text:
+            meaning = f"{meaning} {draft.profile_text}".strip()
         return ParsedQuery(
             text=text,
             semantic_text=meaning,

@@ -14,7 +14,14 @@ from jobsearch.schema import Member
 NEAR_ME_KM = 50.0
 NEAR_ME = re.compile(
     r"\b(?:(?:near|close\s+to|around|by)\s+(?:me|my\s+(?:home|house|place|location|city))|"
-    r"in\s+my\s+(?:area|city|region|town)|nearby|within\s+commuting\s+distance|commutable)\b"
+    r"in\s+my\s+(?:area|city|region|town)|nearby|within\s+commuting\s+distance|commutable|"
+    r"(?:near|close\s+to|around)\s+where\s+i\s+live)\b"
+)
+# "jobs that fit my background": the member's profile becomes the meaning to match.
+PROFILE = re.compile(
+    r"\b(?:(?:that|which)\s+(?:fit|fits|match|matches|suit|suits)|(?:fitting|matching|suiting|for|like))\s+"
+    r"my\s+(?:background|profile|experience|skills?(?:\s+set)?|skillset|cv|resume|career)\b"
+    r"|\bfor\s+(?:someone|people)\s+like\s+me\b"
 )
 _I_AM = r"(?:i'?m|i’m|i\s+am)"
 CONNECTIONS = re.compile(
@@ -62,5 +69,24 @@ def extract_personal(q: QueryText, draft: Draft, member: Member | None) -> None:
                          label="Companies where you have a connection", span=span)
         return True
 
+    def profile(m: re.Match[str]) -> bool:
+        span = q.span(m.start(), m.end())
+        if member is None:
+            draft.unresolved_phrase(span, kind="needs_member",
+                                    hint=f"“{span}” needs to know who you are: pick a member.")
+            return True
+        draft.member_used = True
+        draft.profile_text = profile_text(member)
+        return True
+
     q.sub(CONNECTIONS, connections)
     q.sub(NEAR_ME, near_me)
+    q.sub(PROFILE, profile)
+
+
+def profile_text(member: Member) -> str:
+    """What a member's profile means for retrieval: the role of the headline (not the
+    employer: "Data Engineer at Acme" should not pull Acme's postings) and leading skills."""
+    role = member.headline.split(" at ")[0].strip()
+    skills = ", ".join(member.skills[:6])
+    return f"{role}. {skills}" if skills else role
