@@ -36,12 +36,16 @@ CONNECTIONS = re.compile(
 
 
 def extract_personal(q: QueryText, draft: Draft, member: Member | None) -> None:
+    def needs_member(span: str) -> bool:
+        """Without a member the phrase is claimed but unresolved, with a hint to pick one."""
+        draft.unresolved_phrase(span, kind="needs_member",
+                                hint=f"“{span}” needs to know who you are: pick a member.")
+        return True
+
     def near_me(m: re.Match[str]) -> bool:
         span = q.span(m.start(), m.end())
         if member is None:
-            draft.unresolved_phrase(span, kind="needs_member",
-                                    hint=f"“{span}” needs to know who you are: pick a member.")
-            return True
+            return needs_member(span)
         if not member.location_id or member.location_id not in place_index().g.cities:
             draft.unresolved_phrase(span, kind="needs_location",
                                     hint=f"“{span}”: member {member.member_id} has no known location.")
@@ -57,9 +61,7 @@ def extract_personal(q: QueryText, draft: Draft, member: Member | None) -> None:
     def connections(m: re.Match[str]) -> bool:
         span = q.span(m.start(), m.end())
         if member is None:
-            draft.unresolved_phrase(span, kind="needs_member",
-                                    hint=f"“{span}” needs to know who you are: pick a member.")
-            return True
+            return needs_member(span)
         draft.member_used = True
         if not member.connection_company_ids:
             draft.unresolved_phrase(span, kind="no_connections",
@@ -72,9 +74,7 @@ def extract_personal(q: QueryText, draft: Draft, member: Member | None) -> None:
     def profile(m: re.Match[str]) -> bool:
         span = q.span(m.start(), m.end())
         if member is None:
-            draft.unresolved_phrase(span, kind="needs_member",
-                                    hint=f"“{span}” needs to know who you are: pick a member.")
-            return True
+            return needs_member(span)
         draft.member_used = True
         draft.profile_text = profile_text(member)
         return True
