@@ -39,7 +39,7 @@ def explain_match(
         label = f" ({floor.relative} for this role and place)" if floor.relative else ""
         why.append(f"Pays {format_salary(p.salary)}, reaching {asked}{label}")
     if f.posted_within_days is not None:
-        days = max(0, (now - p.posted_at).days)
+        days = max(0, round((now - p.posted_at).total_seconds() / 86400))  # as the page rounds
         why.append(
             "Posted today" if days == 0 else f"Posted {days} day{'s' if days != 1 else ''} ago"
         )
