@@ -20,7 +20,7 @@ import numpy as np
 
 from jobsearch.errors import BadQueryError, IndexMismatchError
 from jobsearch.explain import explain_match
-from jobsearch.metrics import CACHE_EVENTS, FILTER_SELECTIVITY, STAGE_LATENCY
+from jobsearch.metrics import CACHE_EVENTS, STAGE_LATENCY
 from jobsearch.refine import describe_filter, drop_constraints, filters_without
 from jobsearch.schema import Filters, Member, ParsedQuery, SalaryFloor, SearchResponse, SearchResult
 from jobsearch.stages import Encoder, QueryEngine, Ranker, Retriever
@@ -151,9 +151,6 @@ class SearchPipeline:
             hits = self.retriever.search(
                 np.asarray(vector, dtype=np.float32), retrieval_filters, depth, now=now
             )[0]
-        rows = _rows(self.retriever)
-        if rows:
-            FILTER_SELECTIVITY.observe(hits.n_matching / rows)
         records = _index(self.retriever).records(hits.job_ids) if len(hits) else []
         scores = np.asarray(hits.scores, dtype=np.float32)
         with _timed("rank", timings):
@@ -287,10 +284,6 @@ def _active(filters: Filters) -> set[str]:
 
 def _index(retriever: Retriever) -> IndexInfo:
     return retriever  # type: ignore[return-value]  # FlatIndex and remote retrievers both expose it
-
-
-def _rows(retriever: Retriever) -> int:
-    return int(getattr(retriever, "rows", 0) or 0)
 
 
 @contextmanager
