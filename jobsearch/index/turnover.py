@@ -19,12 +19,14 @@ if TYPE_CHECKING:
 
 def _tombstone(view: View, job_ids: list[str]) -> tuple[list[np.ndarray | None], int]:
     """Dead-row arrays with `job_ids` marked (copy on write); how many were live.
-    Newest segment first: an updated posting's live row is in the latest delta."""
+    A posting is live in exactly one segment (an update tombstones the old row), so the
+    order is free: the base goes first because most removals are there, and the delta's
+    id map is then not even built when nothing is left to look for."""
     segs = view.segments
     dead: list[np.ndarray | None] = [view.dead_of(i) for i in range(len(segs))]
     pending = list(dict.fromkeys(job_ids))
     n = 0
-    for i in range(len(segs) - 1, -1, -1):
+    for i in range(len(segs)):
         if not pending:
             break
         rows = segs[i].rows_of(pending)

@@ -47,6 +47,10 @@ def test_add_update_remove(index: FlatIndex) -> None:
     table = index.records_table()
     assert table.num_rows == 1248 and ROWS[0]["job_id"] not in set(table.column("job_id").to_pylist())
     assert index.column("salary_usd").shape == (1248,)
+    # An updated posting lives in the delta only: removing it leaves no row behind anywhere.
+    assert index.remove([ROWS[3]["job_id"]]) == 1
+    assert index.remove([ROWS[3]["job_id"]]) == 0
+    assert index.rows == 1247 and ROWS[3]["job_id"] not in set(index.records_table().column("job_id").to_pylist())
 
 
 def test_compaction_folds_delta_and_replays_concurrent_changes(index: FlatIndex, tmp_path: Path) -> None:
