@@ -5,12 +5,9 @@ teams without an LLM a stand-in endpoint with the same wire format."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from jobsearch.models.intent import QueryIntent
@@ -64,31 +61,3 @@ def policy_model_app(grader: Any, *, model_name: str = "jobsearch-policy", fail_
         }
 
     return app
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def serve_on_loopback(app: Any, *, port: int | None = None, start_timeout_s: float = 20.0) -> Iterator[str]:
-    """Run `app` with uvicorn on 127.0.0.1 in a thread; yields the base URL."""
-    import uvicorn
-
-    port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + start_timeout_s
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            server.should_exit = True
-            raise RuntimeError(f"uvicorn did not start on 127.0.0.1:{port}")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -9,9 +9,10 @@ import pytest
 from jobsearch.models.intent import QueryIntent
 from jobsearch.models.llm_grader import LLMGrader, LLMGraderError, agreement_with_policy
 from jobsearch.models.llm_prompt import parse_answer
-from jobsearch.models.llm_server import policy_model_app, serve_on_loopback
+from jobsearch.models.llm_server import policy_model_app
 
 from jobsearch.schema import Filters
+from jobsearch.serve import serve_in_background
 
 Q = QueryIntent(text="software engineer jobs in Seattle, no staffing agencies", semantic_text="software engineer",
                 occupation_code="15-1252.00", skills=["Python"],
@@ -23,7 +24,7 @@ P = QueryIntent(text="jobs that fit my background", semantic_text="software engi
 @pytest.fixture()
 def server(case_grader):
     app = policy_model_app(case_grader)
-    with serve_on_loopback(app) as url:
+    with serve_in_background(app) as url:
         yield app, url
 
 
@@ -54,7 +55,7 @@ def test_cache_answers_repeats_without_http(server, case_jobs, tmp_path) -> None
 
 def test_retries_a_server_that_fails_first(case_grader, case_jobs) -> None:
     app = policy_model_app(case_grader, fail_first=2)
-    with serve_on_loopback(app) as url:
+    with serve_in_background(app) as url:
         llm = LLMGrader(url, "jobsearch-policy", case_jobs, batch_size=50, backoff_s=0.01, concurrency=1)
         got = llm.grade(Q, ["ideal", "staffing"])
     assert got.grades.tolist() == [4, 0]
@@ -63,7 +64,7 @@ def test_retries_a_server_that_fails_first(case_grader, case_jobs) -> None:
 
 def test_gives_up_after_max_retries(case_grader, case_jobs) -> None:
     app = policy_model_app(case_grader, fail_first=100)
-    with serve_on_loopback(app) as url:
+    with serve_in_background(app) as url:
         llm = LLMGrader(url, "jobsearch-policy", case_jobs, max_retries=2, backoff_s=0.01)
         with pytest.raises(LLMGraderError, match="3 attempts"):
             llm.grade(Q, ["ideal"])
