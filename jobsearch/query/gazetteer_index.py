@@ -18,6 +18,7 @@ from jobsearch.taxonomy.places import City, Gazetteer, gazetteer
 # An alternate name counts for this share of its city's population when it competes with
 # cities that carry the name as their main one ("Hanover" -> Hannover, not a small US town).
 ALTERNATE_WEIGHT = 0.25
+PRIMARY_FIRST_POPULATION = 100_000
 _LATIN = re.compile(r"^[a-z0-9 ßøæœłđþ]+$")
 
 COUNTRY_ALIASES: dict[str, str] = {
@@ -75,8 +76,12 @@ class PlaceIndex:
         for key, city_id in CITY_ALIASES.items():
             c = g.cities[city_id]
             names.setdefault(key, {})[city_id] = CityHit(c, float(c.population) * 10, True)
+        # A city's own name beats another city's alternate name ("Manhattan" is the borough,
+        # not New York City), unless the named place is a village.
         self.cities: dict[str, list[CityHit]] = {
-            k: sorted(v.values(), key=lambda h: (-h.weight, h.city.id)) for k, v in names.items()
+            k: sorted(v.values(), key=lambda h: (not (h.primary and h.city.population >= PRIMARY_FIRST_POPULATION),
+                                                 -h.weight, h.city.id))
+            for k, v in names.items()
         }
         self.metros: dict[str, str] = {}
         for m in METROS:

@@ -22,7 +22,7 @@ SENIORITY: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(rf"\b(?:staff|principal|lead)\b{_ROLE_AHEAD}|\b(?:tech|team)\s+lead\b(?:\s+roles?)?"), "lead",
      "Lead / staff / principal"),
     (re.compile(r"\binterns?\b"), "intern", "Intern"),
-    (re.compile(r"\b(?:manager|management)[\s-]level\b|\bpeople[\s-]manag\w+\b"), "manager", "Manager level"),
+    (re.compile(r"\b(?:manager|management)[\s-]level\b|\bpeople[\s-]managers?\b(?![\s-]skills?)"), "manager", "Manager level"),
     (re.compile(r"\bdirector[\s-]level\b"), "director", "Director level"),
     (re.compile(r"\b(?:c|executive|vp)[\s-](?:level|suite)\b"), "executive", "Executive level"),
 ]

@@ -22,6 +22,7 @@ NEAR_KM = 50.0
 MILES_KM = 1.609344
 # Lower-case single-word city names need at least this population to count on their own.
 BARE_MIN_POPULATION = 100_000
+BARE_ALTERNATE_POPULATION = 1_000_000  # a bare alternate name must be a big city's
 PREPOSITIONS = {"in": "in", "near": "near", "around": "near", "nearby": "near"}
 _JOINER = re.compile(r"^[\s.'’-]*$")
 _RADIUS = re.compile(r"\bwithin\s+(\d{1,4})\s*(km|kms|kilometers|kilometres|mi|miles?)\s+(?:of|from)\s+$")
@@ -139,6 +140,8 @@ class PlaceParser:
                 return Found("metro", i, i + n, ix.metros[key])
             if key in ix.countries and key in ix.states:
                 return Found("state", i, i + n, ix.states[key])
+            if key in ix.countries and key in ix.cities and self._city_state(key):
+                return Found("city", i, i + n, key, list(ix.cities[key]))
             if key in ix.countries:
                 return Found("country", i, i + n, ix.countries[key])
             if key in ix.cities:
@@ -146,6 +149,12 @@ class PlaceParser:
             if key in ix.states:
                 return Found("state", i, i + n, ix.states[key])
         return None
+
+    def _city_state(self, key: str) -> bool:
+        """Singapore, Hong Kong, Monaco: the country is one city of the same name, and
+        postings name the city."""
+        best = self.ix.cities[key][0]
+        return best.primary and best.city.country_code == self.ix.countries[key]
 
     def _accept(self, q: QueryText, toks: list, f: Found, *, prepositioned: bool) -> bool:
         start = toks[f.start_tok][0]
@@ -167,9 +176,12 @@ class PlaceParser:
         if best.primary:
             multiword = f.end_tok - f.start_tok > 1
             return capital or multiword or best.city.population >= BARE_MIN_POPULATION
+        # Another name of a city, bare: only big cities ("Bombay"), and capitals count only
+        # where the query is not capitalised throughout ("Roles Matching My Profile").
         end = toks[f.end_tok - 1][1]
         accented = q.original[start:end].lower() != q.s[start:end]
-        return (capital or accented) and len(key) >= 4 and best.city.population >= BARE_MIN_POPULATION
+        shouted = q.original.istitle() or q.original.isupper()
+        return ((capital and not shouted) or accented) and len(key) >= 4 and best.city.population >= BARE_ALTERNATE_POPULATION
 
     def _qualifier(self, q: QueryText, toks: list, f: Found) -> tuple[int, list[CityHit]] | None:
         """"City, ST" / "City, Country": (tokens used, the candidates it keeps)."""

@@ -56,7 +56,7 @@ class Gazetteer:
             if c.country_code == "US"
             else (country.name if country else c.country_code)
         )
-        return f"{c.name}, {region}"
+        return c.name if region == c.name else f"{c.name}, {region}"  # "Singapore", not "Singapore, Singapore"
 
     def within_km(self, center: City, radius_km: float) -> list[City]:
         return [c for c in self.cities.values() if haversine_km(center, c) <= radius_km]

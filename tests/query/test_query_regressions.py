@@ -47,3 +47,38 @@ def test_fits_my_background_matches_on_the_member_profile() -> None:
     assert "2950159" in parsed.filters.location_ids and parsed.member_id == "m1"
     anonymous = RuleQueryEngine().parse("jobs that fit my background")
     assert anonymous.unresolved == ["that fit my background"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Roles Matching My Profile",  # "Roles" is another name of Raleigh
+        "Roles Where I Can Use Refrigeration And Preventive Maintenance",
+        "open IT Manger positions",  # a typo of "manager", another name of Munger, India
+    ],
+)
+def test_bare_alternate_names_of_small_cities_are_not_places(engine: RuleQueryEngine, text: str) -> None:
+    assert engine.parse(text).filters.location_ids == []
+
+
+def test_a_big_city_s_other_name_still_works_bare(engine: RuleQueryEngine) -> None:
+    assert engine.parse("Bombay jobs").filters.location_ids == ["1275339"]  # Mumbai
+
+
+def test_a_place_s_own_name_beats_another_city_s_alternate_name(engine: RuleQueryEngine) -> None:
+    parsed = engine.parse("logistics analyst in Manhattan, onsite only")
+    assert parsed.filters.location_ids == ["5125771"]  # the borough, not all of New York City
+    assert engine.parse("nurse jobs in Manhattan, KS").filters.location_ids == ["4274994"]
+
+
+@pytest.mark.parametrize(("text", "city", "label"), [("gcp jobs in Singapore", "1880252", "Singapore"),
+                                                      ("jobs in Hong Kong", "1819729", "Hong Kong")])
+def test_city_states_resolve_to_the_city(engine: RuleQueryEngine, text: str, city: str, label: str) -> None:
+    parsed = engine.parse(text)
+    assert parsed.filters.location_ids == [city] and parsed.filters.country_codes == []
+    assert [c["label"] for c in parsed.constraints] == [label]
+
+
+def test_people_management_is_a_skill_and_people_manager_a_level(engine: RuleQueryEngine) -> None:
+    assert engine.parse("stakeholder management and people management jobs").filters.seniority == []
+    assert engine.parse("people manager roles in Seattle").filters.seniority == ["manager"]
