@@ -129,6 +129,7 @@ def _slice(whole: Segment, lo: int, hi: int) -> Segment:
         vectors=whole.vectors[lo:hi],
         scales=None if whole.scales is None else whole.scales[lo:hi],
         fp16=None if whole.fp16 is None else whole.fp16[lo:hi],
+        bounds=None if whole.bounds is None else whole.bounds[lo:hi],
         columns=columns,
         vocab=whole.vocab,
         records=whole.records_table.slice(lo, hi - lo),

@@ -5,7 +5,8 @@ the atomically switched `ACTIVE` pointer. Pure file handling; loading lives in `
     <root>/HISTORY                   activated sets, oldest first (for rollback)
     <root>/set-<version>/manifest.json
     <root>/set-<version>/vocab.json
-    <root>/set-<version>/shard-000/{vectors.npy, [scales.npy], col.*.npy, records.arrow}
+    <root>/set-<version>/shard-000/{vectors.npy, [scales.npy, bounds.npy, vectors.f16.npy],
+                                     col.*.npy, records.arrow}
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ HISTORY = "HISTORY"
 VECTORS = "vectors.npy"
 FP16_VECTORS = "vectors.f16.npy"  # int8 sets keep fp16 rows too, for the exact re-score
 SCALES = "scales.npy"
+BOUNDS = "bounds.npy"  # int8 sets: per-row error bounds that make the int8 scan exact
 RECORDS = "records.arrow"
 DTYPES = ("float16", "int8")
 SET_PREFIX = "set-"

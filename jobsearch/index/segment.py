@@ -16,23 +16,13 @@ import pyarrow.ipc as ipc
 from jobsearch.corpus.table import POSTINGS_SCHEMA
 from jobsearch.index import kernels
 from jobsearch.index.columns import Columns, Vocab, build_columns
-from jobsearch.index.layout import FP16_VECTORS, RECORDS, SCALES, VECTORS
+from jobsearch.index.int8scan import Int8Rows, bounds_from_codes, quantize_int8, row_bounds, search_int8
+from jobsearch.index.layout import BOUNDS, FP16_VECTORS, RECORDS, SCALES, VECTORS
 from jobsearch.index.masks import MaskCache, Plan, plan
 from jobsearch.schema import Filters
 
 # From this many queries in one call a BLAS matmul per row block beats the fused kernel.
 BLAS_FROM = 128
-# int8 scans keep this many candidates per wanted hit before the exact fp16 re-score.
-RESCORE_FACTOR = 4
-
-
-def quantize_int8(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Symmetric per-row int8: row ~= codes * scale."""
-    v = vectors.astype(np.float32)
-    peak = np.abs(v).max(axis=1)
-    scale = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)
-    codes = np.clip(np.rint(v / scale[:, None]), -127, 127).astype(np.int8)
-    return codes, scale
 
 
 class Segment:
@@ -45,6 +35,7 @@ class Segment:
         records: pa.Table,
         scales: np.ndarray | None = None,
         fp16: np.ndarray | None = None,
+        bounds: np.ndarray | None = None,
         name: str = "",
     ) -> None:
         n = records.num_rows
@@ -53,7 +44,16 @@ class Segment:
         self.name = name
         self.vectors = vectors.view(np.uint16) if vectors.dtype == np.float16 else vectors
         self.scales = scales
-        self.fp16 = fp16  # int8 segments: the fp16 rows for the exact re-score
+        self.fp16 = fp16  # int8 segments: the fp16 rows for the exact re-score (memory-mapped)
+        self.bounds = bounds  # int8 segments: per-row quantisation error bounds (int8scan)
+        if vectors.dtype == np.int8:
+            if scales is None or fp16 is None:
+                raise ValueError(f"segment {name}: int8 rows need their scales and fp16 rows")
+            if bounds is None:
+                self.bounds = row_bounds(fp16, vectors, scales)
+            self.int8: Int8Rows | None = Int8Rows(vectors, scales, self.bounds, fp16)
+        else:
+            self.int8 = None
         self.columns = columns
         self.vocab = vocab
         self.records_table = records
@@ -72,7 +72,9 @@ class Segment:
 
     @property
     def vector_bytes(self) -> int:
-        return int(self.vectors.nbytes + (self.scales.nbytes if self.scales is not None else 0))
+        """Resident bytes of the scanned vectors (int8: codes + scales + bounds; the
+        memory-mapped fp16 rows only page in for re-scored candidates)."""
+        return self.int8.resident_bytes if self.int8 is not None else int(self.vectors.nbytes)
 
     @classmethod
     def from_arrays(cls, vectors: np.ndarray, table: pa.Table, *, dtype: str = "float16", name: str = "") -> Segment:
@@ -80,7 +82,8 @@ class Segment:
         vec16 = np.ascontiguousarray(vectors, dtype=np.float16)
         if dtype == "int8":
             codes, scales = quantize_int8(vec16)
-            return cls(vectors=codes, scales=scales, fp16=vec16, columns=columns, vocab=vocab, records=table, name=name)
+            return cls(vectors=codes, scales=scales, fp16=vec16, bounds=row_bounds(vec16, codes, scales),
+                       columns=columns, vocab=vocab, records=table, name=name)
         return cls(vectors=vec16, columns=columns, vocab=vocab, records=table, name=name)
 
     def save(self, folder: Path) -> list[str]:
@@ -88,11 +91,12 @@ class Segment:
         folder.mkdir(parents=True, exist_ok=True)
         names = []
         if self.vectors.dtype == np.int8:
-            assert self.scales is not None and self.fp16 is not None
+            assert self.scales is not None and self.fp16 is not None and self.bounds is not None
             np.save(folder / VECTORS, self.vectors, allow_pickle=False)
             np.save(folder / SCALES, self.scales, allow_pickle=False)
+            np.save(folder / BOUNDS, self.bounds, allow_pickle=False)
             np.save(folder / FP16_VECTORS, self.fp16, allow_pickle=False)
-            names += [VECTORS, SCALES, FP16_VECTORS]
+            names += [VECTORS, SCALES, BOUNDS, FP16_VECTORS]
         else:
             np.save(folder / VECTORS, self.vectors.view(np.float16), allow_pickle=False)
             names.append(VECTORS)
@@ -106,13 +110,16 @@ class Segment:
     @classmethod
     def load(cls, folder: Path, vocab: Vocab, *, dtype: str, name: str = "") -> Segment:
         vectors = np.load(folder / VECTORS, allow_pickle=False)
-        scales = fp16 = None
+        scales = fp16 = bounds = None
         if dtype == "int8":
             scales = np.load(folder / SCALES, allow_pickle=False)
             fp16 = np.load(folder / FP16_VECTORS, mmap_mode="r", allow_pickle=False)  # touched per candidate only
+            # Sets written before bounds.npy: exact a_r, worst-case b_r (never reads fp16).
+            bounds = (np.load(folder / BOUNDS, allow_pickle=False) if (folder / BOUNDS).is_file()
+                      else bounds_from_codes(vectors, scales))
         records = ipc.open_file(pa.memory_map(str(folder / RECORDS))).read_all()
-        return cls(vectors=vectors, scales=scales, fp16=fp16, columns=Columns.load(folder), vocab=vocab,
-                   records=records, name=name)
+        return cls(vectors=vectors, scales=scales, fp16=fp16, bounds=bounds, columns=Columns.load(folder),
+                   vocab=vocab, records=records, name=name)
 
     # --- search -----------------------------------------------------------------------
 
@@ -121,25 +128,11 @@ class Segment:
 
     def topk(self, queries: np.ndarray, k: int, p: Plan) -> tuple[np.ndarray, np.ndarray]:
         """Exact (scores, rows) of each query under plan `p`; rows -1 where fewer pass."""
-        if self.vectors.dtype == np.int8:
-            return self._topk_int8(queries, k, p)
+        if self.int8 is not None:
+            return search_int8(self.int8, queries, k, mask=p.mask, rows=p.rows)
         if queries.shape[0] >= BLAS_FROM:
             return kernels.scan_topk_blas(self.vectors, queries, k, mask=p.mask, rows=p.rows)
         return kernels.scan_topk(self.vectors, queries, k, mask=p.mask, rows=p.rows)
-
-    def _topk_int8(self, queries: np.ndarray, k: int, p: Plan) -> tuple[np.ndarray, np.ndarray]:
-        wide = k * RESCORE_FACTOR + 16
-        _, cand = kernels.scan_topk(self.vectors, queries, wide, mask=p.mask, rows=p.rows, scale=self.scales)
-        assert self.fp16 is not None
-        scores = np.full((queries.shape[0], k), -np.inf, np.float32)
-        rows = np.full((queries.shape[0], k), -1, np.int64)
-        for qi in range(queries.shape[0]):
-            c = np.sort(cand[qi][cand[qi] >= 0])  # sorted: the fp16 rows are read in order
-            exact = np.asarray(self.fp16[c], dtype=np.float32) @ queries[qi].astype(np.float32)
-            order = np.lexsort((c, -exact))[:k]
-            scores[qi, : order.size] = exact[order]
-            rows[qi, : order.size] = c[order]
-        return scores, rows
 
     # --- lookups ------------------------------------------------------------------------
 

@@ -1,0 +1,124 @@
+"""int8 . int8 row dot products for the quantised scan: AVX-512 VNNI (`vpdpbusd` on 64 bytes
+per step), AVX-VNNI (32 bytes per step) or a plain integer loop, picked per machine.
+
+numba's plain loop vectorises to widening multiplies and stays compute-bound (~3x slower
+than memory); `vpdpbusd` does 64 u8 x s8 products per instruction, so the scan runs at
+memory speed. It takes unsigned bytes on one side: row codes are flipped to u8 (x ^ 0x80 =
+x + 128) as they load, and the caller subtracts 128 * sum(query codes) once per query."""
+
+from __future__ import annotations
+
+import os
+
+import numba as nb
+import numpy as np
+from llvmlite import binding as llvm
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils, config
+from numba.extending import intrinsic
+
+VNNI512, VNNI256, PLAIN = 0, 1, 2
+MODE_NAMES = {"vnni512": VNNI512, "vnni256": VNNI256, "plain": PLAIN}
+ENV = "JOBSEARCH_INT8_KERNEL"  # force a kernel: vnni512 | vnni256 | plain (default: best)
+_FEATURES: list[frozenset[str]] = []
+
+
+def target_features() -> frozenset[str]:
+    """CPU features numba compiles for (its NUMBA_CPU_FEATURES override, else the host's)."""
+    if not _FEATURES:
+        spec = config.CPU_FEATURES if config.CPU_FEATURES is not None else llvm.get_host_cpu_features().flatten()
+        _FEATURES.append(frozenset(f[1:] for f in spec.split(",") if f.startswith("+")))
+    return _FEATURES[0]
+
+
+def _supported(mode: int, feats: frozenset[str]) -> bool:
+    if mode == VNNI512:
+        return {"avx512f", "avx512bw", "avx512vnni"} <= feats
+    if mode == VNNI256:
+        return "avxvnni" in feats or {"avx512vnni", "avx512vl"} <= feats
+    return True
+
+
+def available_modes(dim: int) -> list[str]:
+    """Kernels usable for rows of `dim` bytes on this machine, best first."""
+    step = {VNNI512: 64, VNNI256: 32, PLAIN: 1}
+    return [name for name, m in MODE_NAMES.items() if _supported(m, target_features()) and dim % step[m] == 0]
+
+
+def choose_mode(dim: int, want: str | None = None) -> int:
+    """The kernel for `dim`-byte rows: `want` (or $JOBSEARCH_INT8_KERNEL) if given, else the
+    fastest this CPU has. Raises ValueError when the wanted one cannot run here."""
+    want = want or os.environ.get(ENV) or None
+    usable = available_modes(dim)
+    if want is None:
+        return MODE_NAMES[usable[0]]
+    if want not in MODE_NAMES:
+        raise ValueError(f"unknown int8 kernel {want!r}; choose one of {sorted(MODE_NAMES)}")
+    if want not in usable:
+        raise ValueError(f"int8 kernel {want!r} cannot run for dim {dim} on this CPU (usable: {usable})")
+    return MODE_NAMES[want]
+
+
+def has_vnni(dim: int) -> bool:
+    """Whether int8 rows of this width get a VNNI kernel here (what `dtype=auto` asks)."""
+    return available_modes(dim)[0] != "plain"
+
+
+def _vnni_codegen(mode: int):  # type: ignore[no-untyped-def]
+    """LLVM IR for sum_j u8(X[r, j] ^ 0x80) * Q8[qi, j] over whole vector steps. On a CPU
+    without the instruction it compiles to 0: `choose_mode` never selects it there, and the
+    kernels that branch on the mode must still compile everywhere."""
+    lanes = 16 if mode == VNNI512 else 8
+    i32 = ir.IntType(32)
+    vec = ir.VectorType(i32, lanes)
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        if not _supported(mode, target_features()):
+            return i32(0)
+        xty, _, qty, _ = signature.args
+        xa = context.make_array(xty)(context, builder, args[0])
+        qa = context.make_array(qty)(context, builder, args[2])
+        i8p = ir.IntType(8).as_pointer()
+        d = builder.extract_value(xa.shape, 1)
+        xrow = builder.gep(builder.bitcast(xa.data, i8p), [builder.mul(args[1], builder.extract_value(xa.strides, 0))])
+        qrow = builder.gep(builder.bitcast(qa.data, i8p), [builder.mul(args[3], builder.extract_value(qa.strides, 0))])
+        step = d.type(lanes * 4)
+        dpbusd = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(vec, [vec, vec, vec]), f"llvm.x86.avx512.vpdpbusd.{lanes * 32}")
+        reduce = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(i32, [vec]), f"llvm.vector.reduce.add.v{lanes}i32")
+        flip = ir.Constant(vec, [i32(-0x7F7F7F80)] * lanes)  # 0x80808080: s8 -> u8 + 128
+        acc = cgutils.alloca_once_value(builder, ir.Constant(vec, None))
+        with cgutils.for_range(builder, builder.udiv(d, step)) as loop:
+            off = builder.mul(loop.index, step)
+            xv = builder.load(builder.bitcast(builder.gep(xrow, [off]), vec.as_pointer()), align=1)
+            qv = builder.load(builder.bitcast(builder.gep(qrow, [off]), vec.as_pointer()), align=1)
+            builder.store(builder.call(dpbusd, [builder.load(acc), builder.xor(xv, flip), qv]), acc)
+        return builder.call(reduce, [builder.load(acc)])
+
+    return codegen
+
+
+@intrinsic
+def _dpbusd512(typingctx, X, r, Q8, qi):
+    return types.int32(X, r, Q8, qi), _vnni_codegen(VNNI512)
+
+
+@intrinsic
+def _dpbusd256(typingctx, X, r, Q8, qi):
+    return types.int32(X, r, Q8, qi), _vnni_codegen(VNNI256)
+
+
+@nb.njit(inline="always")
+def dot_i8(mode, X, r, Q8, qi, qsum):  # type: ignore[no-untyped-def]
+    """Exact int32 dot of int8 row r of X with int8 query row qi of Q8 (`qsum[qi]` = the sum
+    of that query's codes, for the u8 offset)."""
+    if mode == VNNI512:
+        return _dpbusd512(X, r, Q8, qi) - 128 * qsum[qi]
+    if mode == VNNI256:
+        return _dpbusd256(X, r, Q8, qi) - 128 * qsum[qi]
+    acc = np.int32(0)
+    for j in range(X.shape[1]):
+        acc += np.int32(X[r, j]) * np.int32(Q8[qi, j])
+    return acc
