@@ -46,7 +46,9 @@ def pack_keys(scores: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
     a signed integer; low 32 bits: 2**32 - 1 - row (rows < 2**31)."""
     import torch
 
-    b = scores.to(torch.float32).contiguous().view(torch.int32)
+    s = scores.to(torch.float32)
+    s = torch.where(s == 0, 0.0, s).contiguous()  # -0.0 ties +0.0, as in the CPU kernels
+    b = s.view(torch.int32)
     b = torch.where(b < 0, b ^ 0x7FFFFFFF, b)
     return (b.to(torch.int64) << 32) | (_LOW32 - rows.to(torch.int64))
 

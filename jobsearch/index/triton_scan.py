@@ -32,7 +32,7 @@ def interpreted() -> bool:
 @triton.jit
 def _pack(scores, rows):
     """(fp32 score, int64 row) -> int64 key ordered like (score, -row); see gpu.pack_keys."""
-    b = scores.to(tl.int32, bitcast=True)
+    b = tl.where(scores == 0.0, 0.0, scores).to(tl.int32, bitcast=True)  # -0.0 ties +0.0
     b = tl.where(b < 0, b ^ 0x7FFFFFFF, b)
     return (b.to(tl.int64) << 32) | ((-rows - 1) + 4294967296)
 
