@@ -304,7 +304,7 @@ def open_pipeline(
     """The embedded pipeline over the data home (or the given index and corpus)."""
     from jobsearch import home
     from jobsearch.catalog import catalog_of
-    from jobsearch.encode.default import default_encoder
+    from jobsearch.encode.default import query_encoder
     from jobsearch.index import FlatIndex
     from jobsearch.query.engine import RuleQueryEngine
     from jobsearch.taxonomy.places import gazetteer
@@ -312,7 +312,7 @@ def open_pipeline(
     index = FlatIndex.open(index_dir or home.default_index_dir())
     catalog = catalog_of(index, corpus_dir or home.default_corpus_dir())
     engine = RuleQueryEngine(companies=catalog.companies, members=catalog.members)
-    encoder = default_encoder()
+    encoder = query_encoder()
     if index.model_id != encoder.model_id:
         # Vectors from two different models are not comparable: results would be noise.
         raise IndexMismatchError(

@@ -199,6 +199,72 @@ def train_teacher(
     typer.echo(f"-> {target}")
 
 
+@app.command("train-retriever")
+def train_retriever(
+    corpus_dir: CorpusOpt = None,
+    index_dir: Annotated[Path | None, typer.Option(help="index folder (default: <home>/index)")] = None,
+    queries_path: QueriesOpt = None,
+    models_dir: Annotated[Path | None, typer.Option(help="models folder holding retriever/1; the tower goes to query/1 "
+                                                         "(default: <home>/models)")] = None,
+    steps: Annotated[int, typer.Option(help="optimizer steps")] = 1500,
+    batch_size: Annotated[int, typer.Option(help="queries per step")] = 32,
+    lr: Annotated[float, typer.Option(help="AdamW peak learning rate")] = 5e-5,
+    temperature: Annotated[float, typer.Option(help="softmax temperature of cosine scores")] = 0.05,
+    grade_scale: Annotated[float, typer.Option(help="target weight e^(scale x grade)")] = 3.0,
+    threads: Annotated[int, typer.Option(help="torch CPU threads")] = 2,
+    max_minutes: Annotated[float, typer.Option(help="stop training after this many minutes (0: no limit)")] = 0,
+    seed: Annotated[int, typer.Option()] = 0,
+) -> None:
+    """Distil the policy grader into the retriever's query side (a "query tower").
+
+    Fine-tunes MiniLM on the train split so that its query vector ranks the corpus's
+    *fixed* document vectors as the policy grader grades them (strict filters lifted: the
+    index enforces those), keeps the best step on the val split, exports it to ONNX at
+    <models>/query/1 paired with the retriever's documents. `jobsearch serve`, `search` and
+    `eval run` pick it up; the index is not rebuilt. Remove the folder to go back.
+
+    Example: jobsearch eval train-retriever --steps 1500 --max-minutes 20"""
+    import tempfile
+
+    import torch
+    from jobsearch.models.context import load_grader
+    from jobsearch.models.query_tower import QueryTower, TowerConfig, build_targets, config_dict
+    from jobsearch.models.synth_queries import read_queries
+
+    from jobsearch import home
+    from jobsearch.encode.default import QUERY_MODEL, default_encoder
+    from jobsearch.encode.export import export_retriever
+    from jobsearch.pipeline import open_pipeline
+
+    torch.set_num_threads(threads)
+    models = models_dir or home.models_dir()
+    docs_model = default_encoder(models).model_id
+    grader, _ = load_grader(_corpus(corpus_dir))
+    pipeline = open_pipeline(index_dir, _corpus(corpus_dir), warm=False)
+
+    def parse(text: str, member_id: str | None) -> str:  # what the pipeline will encode
+        return pipeline.parse(text, member_id=member_id).semantic_text
+
+    allq = read_queries(_queries(queries_path))
+    train = build_targets([q for q in allq if q.split == "train"], grader, parse)
+    val = build_targets([q for q in allq if q.split == "val"], grader, parse)
+    typer.echo(f"queries with a relevant job: train {len(train.texts)}, val {len(val.texts)}")
+    if not train.texts:
+        raise typer.BadParameter("no training queries with a relevant job: run `jobsearch eval queries` first")
+    config = TowerConfig(steps=steps, batch_size=batch_size, lr=lr, temperature=temperature, grade_scale=grade_scale,
+                         seed=seed, time_budget_s=max_minutes * 60 or None)
+    tower = QueryTower.from_base(max_length=config.max_length)
+    curve = tower.train(train, grader.jobs.vectors, config, val=val)
+    with tempfile.TemporaryDirectory(prefix="query-tower-") as tmp:
+        tower.save(Path(tmp))
+        target = export_retriever(models, source=Path(tmp), name=QUERY_MODEL, doc_model_id=docs_model)
+    report = {"doc_model_id": docs_model, "curve": curve, "config": config_dict(config),
+              "n_queries": {"train": len(train.texts), "val": len(val.texts)}}
+    (target / "training.json").write_text(json.dumps(report, indent=1))
+    typer.echo(json.dumps({"curve": curve}, indent=1))
+    typer.echo(f"-> {target}")
+
+
 @app.command("serve-policy")
 def serve_policy(
     port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8089,

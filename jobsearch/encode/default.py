@@ -26,6 +26,32 @@ def default_encoder(
     return OnnxEncoder.load(version_dir(models_dir), threads=threads, max_length=max_length)
 
 
+QUERY_MODEL = "query"
+
+
+def query_encoder(models_dir: Path | None = None, *, threads: int | None = None) -> OnnxEncoder:
+    """The encoder for queries: the tuned query tower at `<models_dir>/query/1` when it was
+    trained for the current retriever's documents (`jobsearch eval train-retriever`), else
+    the retriever itself. A tower trained for other documents is ignored with a warning."""
+    from jobsearch.encode.manifest import Manifest
+
+    if models_dir is None:
+        from jobsearch.home import models_dir as home_models_dir
+
+        models_dir = home_models_dir()
+    docs = default_encoder(models_dir, threads=threads)
+    tower = version_dir(models_dir, QUERY_MODEL)
+    if not _complete(tower):
+        return docs
+    paired = Manifest.read(tower).doc_model_id
+    if paired != docs.model_id:
+        print(f"warning: ignoring the query tower at {tower}: it was trained for documents of "
+              f"{paired!r}, the retriever is {docs.model_id!r}; retrain it with "
+              "`jobsearch eval train-retriever`", file=sys.stderr)
+        return docs
+    return OnnxEncoder.load(tower, threads=threads)
+
+
 def ensure_exported(models_dir: Path) -> Path:
     """Export the retriever under `models_dir` unless a complete version is there. A lock
     file stops two processes (e.g. `index build` and `serve`) exporting at once."""

@@ -42,9 +42,10 @@ CHECK_TEXTS = (
 )
 
 
-def version_dir(models_dir: Path) -> Path:
-    """Where the retriever's model version lives under a models folder."""
-    return Path(models_dir) / MODEL_NAME / VERSION
+def version_dir(models_dir: Path, name: str = MODEL_NAME) -> Path:
+    """Where a model's version lives under a models folder (`retriever`, or `query` for a
+    tuned query tower)."""
+    return Path(models_dir) / name / VERSION
 
 
 def export_retriever(
@@ -52,9 +53,14 @@ def export_retriever(
     *,
     max_length: int = 128,
     optimize: Literal["onnxscript", "ort"] | None = "onnxscript",
+    source: Path | None = None,
+    name: str = MODEL_NAME,
+    doc_model_id: str | None = None,
 ) -> Path:
-    """Export to `out_dir/retriever/1/` atomically and return that folder.
+    """Export to `out_dir/<name>/1/` atomically and return that folder.
 
+    `source` is a folder of BERT weights + tokenizer (default: the packaged MiniLM); a
+    query tower trained for the documents of model `doc_model_id` records that pairing.
     `optimize` ("onnxscript", "ort" or None) fuses attention, skip + layer norm and bias + GELU into ONNX Runtime contrib
     ops (see `optimize_onnx`) and keeps the fused graph only if it agrees with PyTorch
     (cosine >= 0.999); otherwise the plain graph is published with a warning."""
@@ -63,8 +69,8 @@ def export_retriever(
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from jobsearch.encode.torch_encoder import TorchEncoder, base_model_path, load_embedder
 
-    src = base_model_path()
-    target = version_dir(out_dir)
+    src = Path(source) if source else base_model_path()
+    target = version_dir(out_dir, name)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:
@@ -111,6 +117,7 @@ def export_retriever(
             optimized=optimized,
             fusions=fusions,
             parity_min_cosine=round(min(float(cosine), 1.0), 7),
+            doc_model_id=doc_model_id,
         ).write(stage)
         _swap_in(stage, target)
     finally:

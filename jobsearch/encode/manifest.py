@@ -29,6 +29,9 @@ class Manifest:
     parity_min_cosine: float | None = None
     inputs: list[str] = field(default_factory=lambda: list(INPUT_NAMES))
     outputs: list[str] = field(default_factory=lambda: [OUTPUT_NAME])
+    # A query tower: the document model whose vectors it was trained against (None: the
+    # model encodes queries and documents alike).
+    doc_model_id: str | None = None
 
     def write(self, folder: Path) -> Path:
         path = folder / MANIFEST_FILE

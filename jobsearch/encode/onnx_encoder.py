@@ -90,6 +90,10 @@ class OnnxEncoder:
             if length == manifest.max_length
             else f"{manifest.model_id}-len{length}"
         )
+        if manifest.doc_model_id:
+            # A query tower answers to the document model it pairs with: that is what an
+            # index built with those documents must match.
+            model_id = manifest.doc_model_id
         return cls.from_files(
             model_dir / MODEL_FILE,
             model_dir,
