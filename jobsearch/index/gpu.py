@@ -80,7 +80,12 @@ class GpuScanner:
     the torch path on the CPU, or the Triton kernel under TRITON_INTERPRET=1 (for tests)."""
 
     def __init__(
-        self, vectors: np.ndarray, *, device: str = "cuda", block: int = 1 << 18, backend: str = "auto"
+        self,
+        vectors: np.ndarray | torch.Tensor,
+        *,
+        device: str = "cuda",
+        block: int = 1 << 18,
+        backend: str = "auto",
     ) -> None:
         import torch
 
@@ -99,7 +104,12 @@ class GpuScanner:
         self.backend = backend
         self.block = block
         self._out_dtype_mm = self.device.type == "cuda"  # fp16 x fp16 -> fp32 GEMM; off if refused
-        self.rows = torch.from_numpy(np.ascontiguousarray(vectors).view(np.float16)).to(self.device)
+        if isinstance(vectors, torch.Tensor):  # already built on the device: no host copy
+            if vectors.dtype != torch.float16 or vectors.dim() != 2:
+                raise ValueError(f"rows must be a 2-D float16 tensor, got {vectors.dtype} {tuple(vectors.shape)}")
+            self.rows = vectors.to(self.device).contiguous()
+        else:
+            self.rows = torch.from_numpy(np.ascontiguousarray(vectors).view(np.float16)).to(self.device)
 
     def topk(self, queries: np.ndarray, k: int, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
         """Exact (scores, row ids), each (nq, k), best first; -inf / -1 where fewer pass."""

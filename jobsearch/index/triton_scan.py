@@ -23,6 +23,7 @@ DOT_FROM = 8
 # The fp32 query is split into fp16 hi + lo parts (gpu.LO_SCALE): lo is scaled up by 2**12
 # so it stays a normal fp16 number (unit-vector components are ~0.05, remainders ~1e-5).
 DIM_CHUNK = 64
+MAX_TILE_SCORES = 4096
 
 
 def interpreted() -> bool:
@@ -146,13 +147,14 @@ def scan_topk(
         return torch.full((nq, k), -torch.inf, device=dev), torch.full((nq, k), -1, dtype=torch.int64, device=dev)
 
     kp = _pow2(k)
-    tile = max(_pow2(tile), kp)
     use_dot = nq >= DOT_FROM
     if use_dot:
         qb = min(64, max(16, _pow2(nq)))
         qh, ql = split_query(q32)
     else:
         qb, qh, ql = 1, q32, q32
+    # Keys, scores and the lo part of a tile live in registers: at most ~4096 scores a tile.
+    tile = max(min(_pow2(tile), MAX_TILE_SCORES // qb), kp)
     n_qb = -(-nq // qb)
     if rows_per_program is None:
         blocks = max(1, 8 * _sm_count(dev) // n_qb)
