@@ -220,7 +220,7 @@ def sweep(args: argparse.Namespace, X: Any, queries: dict[int, Any], clock: Cloc
     the kernel caps a tile at 4096 // query-block scores, so large tiles may coincide)."""
     from jobsearch.index import triton_scan
 
-    out = []
+    out: list[dict[str, Any]] = []
     warps = (4,) if args.smoke else (4, 8)
     for batch in queries:
         tiles = (32,) if args.smoke else (64, 128, 256) if batch == 1 else (32, 64, 128)

@@ -171,11 +171,12 @@ def test_cuda_triton_large(nq: int, share: float | None) -> None:
     X = rng.standard_normal((200_000, 384)).astype(np.float32)
     X = (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(np.float16)
     Q = rng.standard_normal((nq, 384)).astype(np.float32)
-    mask = None if share is None else rng.random(X.shape[0]) < share
-    if share is not None and share < 0.3:  # a selective filter is planned as a row list
-        p = plan_of(X.shape[0], None, np.flatnonzero(mask))
+    if share is None:
+        p = plan_of(X.shape[0], None, None)
+    elif share < 0.3:  # a selective filter is planned as a row list
+        p = plan_of(X.shape[0], None, np.flatnonzero(rng.random(X.shape[0]) < share))
     else:
-        p = plan_of(X.shape[0], mask, None)
+        p = plan_of(X.shape[0], rng.random(X.shape[0]) < share, None)
     want_s, want_i = reference(X, Q, 10, p.mask, p.rows)
     # fp32 sums in another order may swap two scores closer than 1e-5; nothing else may differ
     gap = np.diff(want_s, axis=1)
