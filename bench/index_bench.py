@@ -1,6 +1,7 @@
 """Flat index vs FAISS on the same data, queries and filters (issue 3).
 
-Systems: this engine (fp16 fused scan / gather), faiss IndexFlatIP (+ IDSelectorBitmap),
+Systems: this engine with fp16 rows (fused scan / gather) and with int8 rows (VNNI scan,
+exact fp16 re-score from a memory-mapped file), faiss IndexFlatIP (+ IDSelectorBitmap),
 faiss SQfp16, HNSW (M=32, efSearch 64/256) and IVF-Flat (nlist 1024, nprobe 8/32).
 Data: random and clustered unit vectors, d=384. Reports p50/p99 latency, QPS, recall@10 vs
 exact fp32, build time, add/remove of 1% of rows, bytes per vector, and the engine's scan
@@ -8,6 +9,8 @@ GB/s as a share of the read bandwidth measured in the same run. JSON to bench/re
 
     python bench/index_bench.py --quick                 # 200k, a few minutes
     python bench/index_bench.py --sizes 200000,1000000  # the full table (long)
+    python bench/index_bench.py --sizes 1000000 --data random --batches 1,16,256 --no-ann
+                                                        # 1M: engine fp16/int8 vs flat faiss
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -89,7 +93,9 @@ class Engine:
     table: pa.Table
 
     @classmethod
-    def build(cls, x: np.ndarray, company: np.ndarray) -> tuple[Engine, float]:
+    def build(cls, x: np.ndarray, company: np.ndarray, dtype: str, tmp: Path) -> tuple[Engine, float]:
+        """A one-shard engine over `x`; int8 keeps its fp16 rows memory-mapped from a file
+        in `tmp`, as a loaded set does (only re-scored rows page in)."""
         from jobsearch.index.columns import Vocab
         from jobsearch.index.flat import FlatIndex
         from jobsearch.index.layout import Manifest, ShardInfo
@@ -104,8 +110,18 @@ class Engine:
         table = pa.table({"job_id": pa.array(ids)})
         vocab = Vocab(places=["0"], place_country=np.zeros(1, np.int16), countries=["US"],
                       companies=[f"c{i:04d}" for i in range(COMPANIES)])
-        seg = Segment(vectors=vec, columns=cols, vocab=vocab, records=table, name="bench")
-        manifest = Manifest(format_version=1, set_version="bench", model_id="bench", dim=D, dtype="float16",
+        if dtype == "int8":
+            from jobsearch.index.int8scan import Int8Rows
+
+            np.save(tmp / "vectors.f16.npy", vec)
+            del vec
+            mapped = np.load(tmp / "vectors.f16.npy", mmap_mode="r")
+            r8 = Int8Rows.from_fp16(mapped)
+            seg = Segment(vectors=r8.codes, scales=r8.scale, bounds=r8.bounds, fp16=mapped, columns=cols,
+                          vocab=vocab, records=table, name="bench")
+        else:
+            seg = Segment(vectors=vec, columns=cols, vocab=vocab, records=table, name="bench")
+        manifest = Manifest(format_version=1, set_version="bench", model_id="bench", dim=D, dtype=dtype,
                             rows=n, shards=[ShardInfo("shard-000", n, {})], created="", corpus_fingerprint="")
         index = FlatIndex(ShardSet(path=Path("."), manifest=manifest, vocab=vocab, segments=(seg,)))
         build_s = time.perf_counter() - t0
@@ -136,7 +152,7 @@ def engine_filters(sel: float):  # type: ignore[no-untyped-def]
     return Filters(company_ids=[f"c{i:04d}" for i in range(m)]) if m else Filters()
 
 
-def faiss_systems(x: np.ndarray, n: int, hnsw_max: int, quick: bool) -> dict[str, tuple[object, float, dict]]:
+def faiss_systems(x: np.ndarray, n: int, hnsw_max: int, quick: bool, ann: bool = True) -> dict[str, tuple[object, float, dict]]:
     import faiss
 
     out: dict[str, tuple[object, float, dict]] = {}
@@ -156,6 +172,8 @@ def faiss_systems(x: np.ndarray, n: int, hnsw_max: int, quick: bool) -> dict[str
         b = time.perf_counter() - t
         for ef in (64, 256):
             out[f"hnsw-ef{ef}"] = (h, b, {"efSearch": ef})
+    if not ann:
+        return out
     t = time.perf_counter()
     quant = faiss.IndexFlatIP(D)
     ivf = faiss.IndexIVFFlat(quant, D, 1024, faiss.METRIC_INNER_PRODUCT)
@@ -252,8 +270,6 @@ def run(args: argparse.Namespace) -> dict:
     import numba
     import torch
 
-    from jobsearch.index.kernels import scan_topk
-
     bw = read_bandwidth()
     results: dict = {
         "created": datetime.now(UTC).isoformat(), "machine": platform.processor() or platform.machine(),
@@ -267,14 +283,18 @@ def run(args: argparse.Namespace) -> dict:
         for kind in args.data:
             x, q = make_data(kind, n, args.queries, seed=n % 97)
             company = np.random.default_rng(1).integers(COMPANIES, size=n)
-            engine, eb = Engine.build(x, company)
-            scan_topk(x[:10].astype(np.float16), q[:1], K)  # compile outside the timings
-            systems: dict[str, tuple] = {"engine": (engine, eb, {})}
+            tmp = tempfile.TemporaryDirectory(prefix="index-bench-")
+            systems: dict[str, tuple] = {}
+            bytes_per: dict[str, float] = {}
+            for dtype in args.engine_dtypes:
+                engine, eb = Engine.build(x, company, dtype, Path(tmp.name))
+                seg = engine.index.view.segments[0]  # type: ignore[attr-defined]
+                systems[f"engine-{dtype}"] = (engine, eb, {"scan_bytes": seg.vectors.nbytes + (
+                    seg.scales.nbytes if seg.scales is not None else 0)})
+                bytes_per[f"engine-{dtype}"] = (seg.vector_bytes + seg.columns.nbytes) / n
             if not args.engine_only:
-                systems.update(faiss_systems(x, n, args.hnsw_max, args.quick))
-            bytes_per = {"engine": (engine.index.view.segments[0].vector_bytes
-                                    + engine.index.view.segments[0].columns.nbytes) / n,
-                         "faiss-flat": 4 * D, "faiss-sqfp16": 2 * D,
+                systems.update(faiss_systems(x, n, args.hnsw_max if args.ann else 0, args.quick, args.ann))
+            bytes_per |= {"faiss-flat": 4 * D, "faiss-sqfp16": 2 * D,
                          # estimates: fp32 rows + level-0 links (2M ids) / + the stored id
                          "hnsw-ef64": 4 * D + 2 * 32 * 4, "hnsw-ef256": 4 * D + 2 * 32 * 4,
                          "ivf-nprobe8": 4 * D + 8, "ivf-nprobe32": 4 * D + 8}
@@ -293,9 +313,9 @@ def run(args: argparse.Namespace) -> dict:
                     for name, (idx, _, params) in systems.items():
                         if name != "engine" and batch == 256 and n >= 1_000_000 and name == "faiss-flat" and sel < 1:
                             continue
-                        if name == "engine":
+                        if name.startswith("engine"):
                             f = engine_filters(sel)
-                            fn = lambda qb, f=f, engine=engine: engine.search(qb, f)  # noqa: E731
+                            fn = lambda qb, f=f, engine=idx: engine.search(qb, f)  # noqa: E731
                         else:
                             fn = lambda qb, idx=idx, params=params, mask=mask: faiss_search(idx, params, qb, mask)  # noqa: E731
                         lat, got = time_calls(fn, q, batch, calls)
@@ -304,18 +324,20 @@ def run(args: argparse.Namespace) -> dict:
                                "p50_ms": p50 * 1e3, "p99_ms": float(np.percentile(lat, 99)) * 1e3,
                                "qps": batch / float(np.mean(lat)), "recall_at_10": recall(got, truth, n_pass),
                                "calls": calls}
-                        if name == "engine" and sel == 1.0 and batch == 1:
+                        if name.startswith("engine") and sel == 1.0 and batch == 1:
                             # Bandwidth again now: on a shared machine it moves during a run.
                             bw_now = read_bandwidth()
-                            gbs = n * D * 2 / p50 / 1e9
+                            gbs = params["scan_bytes"] / p50 / 1e9
                             row.update(scan_gbs=gbs, read_bandwidth_gbs=bw_now, bandwidth_share=gbs / bw_now)
                         results["rows"].append(row)
                         print(json.dumps(row))
-            results["turnover"].append({"n": n, "data": kind, "system": "engine", **turnover(engine, x)})
+            for name in [s for s in systems if s.startswith("engine")]:
+                results["turnover"].append({"n": n, "data": kind, "system": name, **turnover(systems[name][0], x)})
             if not args.engine_only:
                 results["turnover"].append({"n": n, "data": kind, "system": "faiss-flat(IDMap2)", **faiss_turnover(x)})
             print(json.dumps(results["turnover"][-2:]))
-            del systems, engine, x
+            del systems, engine, seg, x
+            tmp.cleanup()
     results["loadavg_end"] = os.getloadavg()
     return results
 
@@ -362,6 +384,8 @@ def main() -> None:
     ap.add_argument("--min-calls", type=int, default=3, help="timed calls per cell at least (big batches)")
     ap.add_argument("--hnsw-max", type=int, default=200_000, help="skip HNSW above this many rows (build time)")
     ap.add_argument("--engine-only", action="store_true")
+    ap.add_argument("--engine-dtypes", default="float16,int8", help="engine row storage(s) to run")
+    ap.add_argument("--no-ann", dest="ann", action="store_false", help="skip HNSW and IVF (exact systems only)")
     ap.add_argument("--quick", action="store_true", help="200k rows, random data, fewer calls")
     ap.add_argument("--out", default=None, help="JSON path (default bench/results/index_bench-<time>.json)")
     ap.add_argument("--markdown", default=None, help="also print the tables of a results JSON (no run)")
@@ -375,6 +399,7 @@ def main() -> None:
     args.data = args.data.split(",")
     args.batches = [int(b) for b in args.batches.split(",")]
     args.selectivities = [float(s) for s in args.selectivities.split(",")]
+    args.engine_dtypes = args.engine_dtypes.split(",")
     results = run(args)
     out = Path(args.out or Path(__file__).parent / "results" / f"index_bench-{datetime.now(UTC):%Y%m%dT%H%M%S}.json")
     out.parent.mkdir(parents=True, exist_ok=True)

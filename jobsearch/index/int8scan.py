@@ -17,7 +17,7 @@ import numpy as np
 from numba import prange
 
 from jobsearch.index import kernels
-from jobsearch.index.kernels import KERNEL_LOCK, NO_MASK, NO_ROWS, PREFETCH_AHEAD, _push, prefetch_row
+from jobsearch.index.kernels import KERNEL_LOCK, NO_MASK, NO_ROWS, PREFETCH_AHEAD, _h2f, _push, prefetch_row
 from jobsearch.index.vnni import choose_mode, dot_i8
 
 # Candidates kept per row chunk, per wanted hit: the proof needs every chunk's worst kept
@@ -25,38 +25,59 @@ from jobsearch.index.vnni import choose_mode, dot_i8
 # of the top k; then the second pass runs (a second scan).
 CANDIDATES_PER_HIT = 2
 CANDIDATES_EXTRA = 16
+# ... and at least this many in all per wanted hit (one chunk, e.g. a gather, keeps more).
+CANDIDATES_TOTAL_PER_HIT = 8
 # float32 rounding in the re-score and in the approximate score, per unit of |x| |q| per dim.
 ROUNDING = 2.0**-22
 
 
-def quantize_int8(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Symmetric per-row int8: row ~= codes * scale, codes in [-127, 127] (never clipped)."""
-    v = np.asarray(vectors, dtype=np.float32)
-    peak = np.abs(v).max(axis=1)
-    scale = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)
-    codes = np.clip(np.rint(v / scale[:, None]), -127, 127).astype(np.int8)
-    return codes, scale
+# Stored norms are rounded up by this much (float64 sums, float32 storage).
+ROUND_UP = 1 + 2.0**-20
+# Largest |row - scale * code| per coordinate, in steps: half a step, plus the float32
+# rounding of row / scale (<= 127 * 2^-24 steps) before `rint`.
+HALF_STEP = 0.5 + 2.0**-16
 
 
-def row_bounds(vectors16: np.ndarray, codes: np.ndarray, scale: np.ndarray, *, block: int = 65536) -> np.ndarray:
-    """(n, 2) float32 [a_r, b_r]: the norm of the dequantised row and of its rounding error,
-    rounded up (float64 maths, then a relative margin before the float32 cast)."""
-    out = np.empty((codes.shape[0], 2), np.float32)
-    for lo in range(0, codes.shape[0], block):  # blocks: float64 copies of 1M rows would be 3 GB
-        hi = min(codes.shape[0], lo + block)
-        deq = codes[lo:hi].astype(np.float64) * scale[lo:hi, None].astype(np.float64)
-        err = np.asarray(vectors16[lo:hi], dtype=np.float64) - deq
-        out[lo:hi, 0] = np.linalg.norm(deq, axis=1) * (1 + 2**-20)
-        out[lo:hi, 1] = np.linalg.norm(err, axis=1) * (1 + 2**-20)
-    return out
+@nb.njit(cache=True)
+def _quantize(V, codes, scale, stats):  # type: ignore[no-untyped-def]
+    """Symmetric per-row int8 of float32 rows V: codes, scale, and per row (float64) the norm
+    of the dequantised row, of its rounding error, and of the row itself."""
+    for i in range(V.shape[0]):
+        peak = np.float32(0.0)
+        for j in range(V.shape[1]):
+            peak = max(peak, abs(V[i, j]))
+        s = peak / np.float32(127.0) if peak > 0 else np.float32(1.0)
+        deq2 = err2 = own2 = 0.0
+        for j in range(V.shape[1]):
+            c = min(np.float32(127.0), max(np.float32(-127.0), np.rint(V[i, j] / s)))
+            codes[i, j] = np.int8(c)
+            d = np.float64(c) * np.float64(s)
+            deq2 += d * d
+            err2 += (np.float64(V[i, j]) - d) ** 2
+            own2 += np.float64(V[i, j]) ** 2
+        scale[i] = s
+        stats[i, 0], stats[i, 1], stats[i, 2] = np.sqrt(deq2), np.sqrt(err2), np.sqrt(own2)
+
+
+def quantize_int8(vectors: np.ndarray, *, block: int = 65536) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Symmetric per-row int8: row ~= codes * scale, codes in [-127, 127] (never clipped).
+    Returns codes, scales and (n, 3) float64 [||scale * codes||, ||row - scale * codes||, ||row||]."""
+    n, d = vectors.shape
+    codes = np.empty((n, d), np.int8)
+    scale = np.empty(n, np.float32)
+    stats = np.empty((n, 3), np.float64)
+    for lo in range(0, n, block):  # blocks: a float32 copy of every row at once would be 1.5 GB at 1M
+        hi = min(n, lo + block)
+        _quantize(np.ascontiguousarray(vectors[lo:hi], dtype=np.float32), codes[lo:hi], scale[lo:hi], stats[lo:hi])
+    return codes, scale, stats
 
 
 def bounds_from_codes(codes: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """Bounds without the fp16 rows (sets written before `bounds.npy`): a_r exactly, b_r at
     its worst case (every coordinate off by half a step)."""
     out = np.empty((codes.shape[0], 2), np.float32)
-    out[:, 0] = np.linalg.norm(codes.astype(np.float32), axis=1) * scale * (1 + 2**-20)
-    out[:, 1] = 0.5 * scale * np.sqrt(codes.shape[1]) * (1 + 2**-20)
+    out[:, 0] = np.linalg.norm(codes.astype(np.float64), axis=1) * scale * ROUND_UP
+    out[:, 1] = HALF_STEP * scale * np.sqrt(codes.shape[1]) * ROUND_UP
     return out
 
 
@@ -67,7 +88,7 @@ class Int8Rows:
 
     codes: np.ndarray  # (n, d) int8
     scale: np.ndarray  # (n,) float32
-    bounds: np.ndarray  # (n, 2) float32, see `row_bounds`
+    bounds: np.ndarray  # (n, 2) float32: a_r, b_r
     fp16: np.ndarray  # (n, d) float16
     peak: np.ndarray = field(init=False)  # (2,) largest a_r, b_r: the bound for rows never looked at
 
@@ -81,8 +102,9 @@ class Int8Rows:
 
     @classmethod
     def from_fp16(cls, vectors16: np.ndarray) -> Int8Rows:
-        codes, scale = quantize_int8(vectors16)
-        return cls(codes, scale, row_bounds(vectors16, codes, scale), vectors16)
+        """Quantise fp16 rows; `bounds` = [a_r, b_r] (see the module docstring), rounded up."""
+        codes, scale, stats = quantize_int8(vectors16)
+        return cls(codes, scale, (stats[:, :2] * ROUND_UP).astype(np.float32), vectors16)
 
     @property
     def resident_bytes(self) -> int:
@@ -99,18 +121,25 @@ class QuantQueries:
 
 
 def quantize_queries(Q: np.ndarray) -> QuantQueries:
-    codes, scale = quantize_int8(Q)
-    q64 = np.asarray(Q, dtype=np.float64)
-    err = np.linalg.norm(q64 - codes.astype(np.float64) * scale[:, None].astype(np.float64), axis=1)
+    codes, scale, stats = quantize_int8(Q)
     return QuantQueries(codes=codes, scale=scale, codesum=codes.sum(axis=1, dtype=np.int32),
-                        err=err * (1 + 2**-20), norm=np.linalg.norm(q64, axis=1))
+                        err=stats[:, 1] * ROUND_UP, norm=stats[:, 2] * ROUND_UP)
+
+
+@nb.njit(inline="always")
+def _bound(a, b, qerr, qnorm, dim):  # type: ignore[no-untyped-def]
+    return a * qerr + b * qnorm + (a + b) * (qnorm + qerr) * (dim * ROUNDING)
 
 
 def error_bound(bounds: np.ndarray, qq: QuantQueries, qi: int, dim: int) -> np.ndarray:
     """|exact - approximate| <= this, per row of `bounds` (any shape (..., 2))."""
     a, b = bounds[..., 0].astype(np.float64), bounds[..., 1].astype(np.float64)
-    e, n = qq.err[qi], qq.norm[qi]
-    return a * e + b * n + (a + b) * (n + e) * dim * ROUNDING
+    return _bound_array(a, b, qq.err[qi], qq.norm[qi], dim)
+
+
+@nb.njit(cache=True)
+def _bound_array(a, b, qerr, qnorm, dim):  # type: ignore[no-untyped-def]
+    return _bound(a, b, qerr, qnorm, dim)
 
 
 # --- kernels -------------------------------------------------------------------------------
@@ -146,7 +175,7 @@ def _scan_one(mode, X, scale, Q8, qscale, qsum, mask, rows, k, m, out_s, out_i):
 
 
 @nb.njit(cache=True)
-def _collect(mode, X, scale, bounds, Q8, qscale, qsum, qi, qerr, qnorm, slack, mask, rows, m, floor, out):  # type: ignore[no-untyped-def]
+def _collect(mode, X, scale, bounds, Q8, qscale, qsum, qi, qerr, qnorm, mask, rows, m, floor, out):  # type: ignore[no-untyped-def]
     """Rows (of the plan) whose approximate score + bound reaches `floor`; returns how many
     were written to `out`."""
     gather = rows.shape[0] > 0
@@ -157,8 +186,7 @@ def _collect(mode, X, scale, bounds, Q8, qscale, qsum, qi, qerr, qnorm, slack, m
         if has_mask and not mask[r]:
             continue
         s = np.float64(dot_i8(mode, X, r, Q8, qi, qsum)) * scale[r] * qscale[qi]
-        a, b = np.float64(bounds[r, 0]), np.float64(bounds[r, 1])
-        if s + a * qerr + b * qnorm + (a + b) * slack >= floor:
+        if s + _bound(np.float64(bounds[r, 0]), np.float64(bounds[r, 1]), qerr, qnorm, X.shape[1]) >= floor:
             out[n] = r
             n += 1
     return n
@@ -168,22 +196,83 @@ def _collect(mode, X, scale, bounds, Q8, qscale, qsum, qi, qerr, qnorm, slack, m
 
 
 def candidates(
-    X: np.ndarray, scale: np.ndarray, qq: QuantQueries, width: int, *, mask: np.ndarray | None,
+    X: np.ndarray, scale: np.ndarray, qq: QuantQueries, k: int, *, mask: np.ndarray | None,
     rows: np.ndarray | None, mode: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per-chunk top-`width` approximate scores: (nchunks, nq, width) scores and row ids
-    (-inf / -1 in unfilled slots; slot 0 holds each chunk's smallest kept score)."""
+    """Per-chunk best approximate scores for a top-k: (nchunks, nq, width) scores and row
+    ids (-inf / -1 in unfilled slots; slot 0 holds each chunk's smallest kept score)."""
     rows_ = NO_ROWS if rows is None else np.ascontiguousarray(rows, dtype=np.int64)
     mask_ = NO_MASK if mask is None or rows is not None else mask
     nq = qq.codes.shape[0]
     m = rows_.shape[0] if rows is not None else X.shape[0]
     nchunks = kernels.chunks_for(m, nq)
+    width = max(CANDIDATES_PER_HIT * k + CANDIDATES_EXTRA, -(-CANDIDATES_TOTAL_PER_HIT * k // nchunks))
     out_s = np.full((nchunks, nq, width), -np.inf, dtype=np.float32)
     out_i = np.full((nchunks, nq, width), -1, dtype=np.int64)
     with KERNEL_LOCK:
         kernel = _scan_one if nchunks == 1 else _scan_par
         kernel(mode, X, scale, qq.codes, qq.scale, qq.codesum, mask_, rows_, width, m, out_s, out_i)
     return out_s, out_i
+
+
+@nb.njit(inline="always", fastmath=True)
+def _exact(X16, r, Q, qi):  # type: ignore[no-untyped-def]
+    acc = np.float32(0.0)
+    for j in range(X16.shape[1]):
+        acc += _h2f(X16[r, j]) * Q[qi, j]  # type: ignore[call-arg]
+    return acc
+
+
+@nb.njit(cache=True)
+def _best(X16, pick, Q, qi, k, scores, ids):  # type: ignore[no-untyped-def]
+    """Exact scores of the rows `pick` (sorted ids) for query qi; the best k, ties by lower
+    id, into scores[qi] / ids[qi]. Returns the k-th best exact score (-inf if fewer)."""
+    exact = np.empty(pick.shape[0], np.float32)
+    for t in range(pick.shape[0]):
+        exact[t] = _exact(X16, pick[t], Q, qi)
+    order = np.argsort(-exact, kind="mergesort")  # stable: equal scores keep id order
+    top = min(k, pick.shape[0])
+    for t in range(top):
+        scores[qi, t] = exact[order[t]]
+        ids[qi, t] = pick[order[t]]
+    return exact[order[k - 1]] if pick.shape[0] >= k else -np.inf
+
+
+@nb.njit(cache=True)
+def _refine(out_s, out_i, bounds, peak, X16, Q, qerr, qnorm, k, scores, ids, rescored):  # type: ignore[no-untyped-def]
+    """Per query: re-score the candidates that can still reach the top k, then check the
+    proof. Returns a bool per query: True = the answer in scores/ids is proven exact."""
+    nchunks, nq, width = out_s.shape
+    d = X16.shape[1]
+    proven = np.zeros(nq, np.bool_)
+    cs = np.empty(nchunks * width, np.float64)
+    ci = np.empty(nchunks * width, np.int64)
+    ce = np.empty(nchunks * width, np.float64)
+    for qi in range(nq):
+        m = 0
+        worst_out = -np.inf  # every row not kept scored at most its chunk's smallest kept score
+        for c in range(nchunks):
+            if out_i[c, qi, 0] >= 0:
+                worst_out = max(worst_out, np.float64(out_s[c, qi, 0]))
+            for w in range(width):
+                r = out_i[c, qi, w]
+                if r >= 0:
+                    cs[m] = out_s[c, qi, w]
+                    ci[m] = r
+                    ce[m] = _bound(np.float64(bounds[r, 0]), np.float64(bounds[r, 1]), qerr[qi], qnorm[qi], d)
+                    m += 1
+        floor = -np.inf  # k-th largest lower bound: at least k rows score this much
+        if m >= k:
+            floor = np.sort(cs[:m] - ce[:m])[m - k]
+        keep = cs[:m] + ce[:m] >= floor
+        pick = np.sort(ci[:m][keep])  # sorted: fp16 rows are read in file order
+        rescored[qi] = pick.shape[0]
+        kth = _best(X16, pick, Q, qi, k, scores, ids)
+        if worst_out == -np.inf:
+            proven[qi] = True
+        else:
+            proven[qi] = worst_out + _bound(np.float64(peak[0]), np.float64(peak[1]), qerr[qi], qnorm[qi], d) < kth
+    return proven
 
 
 def search_int8(
@@ -209,32 +298,19 @@ def search_int8(
         return scores, ids
     qq = quantize_queries(Q)
     codes, scale, bounds, fp16 = data.codes, data.scale, data.bounds, data.fp16
-    out_s, out_i = candidates(codes, scale, qq, CANDIDATES_PER_HIT * k + CANDIDATES_EXTRA,
-                              mask=mask, rows=rows, mode=mode)
-    st = stats if stats is not None else {}
-    for qi in range(nq):
-        cs, ci = out_s[:, qi, :].ravel(), out_i[:, qi, :].ravel()
-        keep = ci >= 0
-        cs, ci = cs[keep], ci[keep]
-        err = error_bound(bounds[ci], qq, qi, d)
-        lower = cs - err
-        floor = np.partition(lower, lower.size - k)[lower.size - k] if lower.size >= k else -np.inf
-        pick = np.sort(ci[cs + err >= floor])  # sorted: the fp16 rows are read in file order
-        exact = np.asarray(fp16[pick], dtype=np.float32) @ Q[qi]
-        kth = np.partition(exact, exact.size - k)[exact.size - k] if exact.size >= k else -np.inf
-        # Every row outside the candidates scored at most its chunk's smallest kept score.
-        full = out_i[:, qi, 0] >= 0
-        worst_out = out_s[full, qi, 0].max() if full.any() else -np.inf
-        proven = not full.any() or worst_out + error_bound(data.peak, qq, qi, d) < kth
-        st["rescored"] = st.get("rescored", 0) + int(pick.size)
-        if not proven:
-            st["second_pass"] = st.get("second_pass", 0) + 1
-            pick = _collect_rows(codes, scale, bounds, qq, qi, mask, rows, mode, float(kth))
-            exact = np.asarray(fp16[pick], dtype=np.float32) @ Q[qi]
-            st["rescored"] += int(pick.size)
-        order = np.lexsort((pick, -exact))[:k]
-        scores[qi, : order.size] = exact[order]
-        ids[qi, : order.size] = pick[order]
+    out_s, out_i = candidates(codes, scale, qq, k, mask=mask, rows=rows, mode=mode)
+    X16 = np.asarray(fp16).view(np.uint16)  # a memory map stays one: no copy, no read-ahead
+    rescored = np.zeros(nq, np.int64)
+    proven = _refine(out_s, out_i, bounds, data.peak, X16, Q, qq.err, qq.norm, k, scores, ids, rescored)
+    for qi in np.flatnonzero(~proven):  # rare: a chunk kept too few candidates to prove it
+        kth = float(scores[qi, k - 1])
+        pick = _collect_rows(codes, scale, bounds, qq, int(qi), mask, rows, mode, kth)
+        scores[qi], ids[qi] = -np.inf, -1
+        _best(X16, pick, Q, qi, k, scores, ids)
+        rescored[qi] += pick.shape[0]
+    if stats is not None:
+        stats["rescored"] = stats.get("rescored", 0) + int(rescored.sum())
+        stats["second_pass"] = stats.get("second_pass", 0) + int((~proven).sum())
     return scores, ids
 
 
@@ -246,9 +322,7 @@ def _collect_rows(
     mask_ = NO_MASK if mask is None or rows is not None else mask
     m = rows_.shape[0] if rows is not None else codes.shape[0]
     out = np.empty(m, np.int64)
-    d = codes.shape[1]
-    slack = (qq.norm[qi] + qq.err[qi]) * d * ROUNDING
     with KERNEL_LOCK:
         n = _collect(mode, codes, scale, bounds, qq.codes, qq.scale, qq.codesum, qi, qq.err[qi], qq.norm[qi],
-                     slack, mask_, rows_, m, floor, out)
+                     mask_, rows_, m, floor, out)
     return np.sort(out[:n])

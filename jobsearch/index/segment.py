@@ -16,7 +16,7 @@ import pyarrow.ipc as ipc
 from jobsearch.corpus.table import POSTINGS_SCHEMA
 from jobsearch.index import kernels
 from jobsearch.index.columns import Columns, Vocab, build_columns
-from jobsearch.index.int8scan import Int8Rows, bounds_from_codes, quantize_int8, row_bounds, search_int8
+from jobsearch.index.int8scan import Int8Rows, bounds_from_codes, search_int8
 from jobsearch.index.layout import BOUNDS, FP16_VECTORS, RECORDS, SCALES, VECTORS
 from jobsearch.index.masks import MaskCache, Plan, plan
 from jobsearch.schema import Filters
@@ -50,8 +50,8 @@ class Segment:
             if scales is None or fp16 is None:
                 raise ValueError(f"segment {name}: int8 rows need their scales and fp16 rows")
             if bounds is None:
-                self.bounds = row_bounds(fp16, vectors, scales)
-            self.int8: Int8Rows | None = Int8Rows(vectors, scales, self.bounds, fp16)
+                self.bounds = bounds = bounds_from_codes(vectors, scales)
+            self.int8: Int8Rows | None = Int8Rows(vectors, scales, bounds, fp16)
         else:
             self.int8 = None
         self.columns = columns
@@ -81,8 +81,8 @@ class Segment:
         columns, vocab = build_columns(table)
         vec16 = np.ascontiguousarray(vectors, dtype=np.float16)
         if dtype == "int8":
-            codes, scales = quantize_int8(vec16)
-            return cls(vectors=codes, scales=scales, fp16=vec16, bounds=row_bounds(vec16, codes, scales),
+            r8 = Int8Rows.from_fp16(vec16)
+            return cls(vectors=r8.codes, scales=r8.scale, fp16=vec16, bounds=r8.bounds,
                        columns=columns, vocab=vocab, records=table, name=name)
         return cls(vectors=vec16, columns=columns, vocab=vocab, records=table, name=name)
 
@@ -114,9 +114,8 @@ class Segment:
         if dtype == "int8":
             scales = np.load(folder / SCALES, allow_pickle=False)
             fp16 = np.load(folder / FP16_VECTORS, mmap_mode="r", allow_pickle=False)  # touched per candidate only
-            # Sets written before bounds.npy: exact a_r, worst-case b_r (never reads fp16).
-            bounds = (np.load(folder / BOUNDS, allow_pickle=False) if (folder / BOUNDS).is_file()
-                      else bounds_from_codes(vectors, scales))
+            # Sets written before bounds.npy get worst-case bounds in the constructor.
+            bounds = np.load(folder / BOUNDS, allow_pickle=False) if (folder / BOUNDS).is_file() else None
         records = ipc.open_file(pa.memory_map(str(folder / RECORDS))).read_all()
         return cls(vectors=vectors, scales=scales, fp16=fp16, bounds=bounds, columns=Columns.load(folder),
                    vocab=vocab, records=records, name=name)

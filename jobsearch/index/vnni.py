@@ -8,6 +8,7 @@ x + 128) as they load, and the caller subtracts 128 * sum(query codes) once per 
 
 from __future__ import annotations
 
+import functools
 import os
 
 import numba as nb
@@ -40,10 +41,11 @@ def _supported(mode: int, feats: frozenset[str]) -> bool:
     return True
 
 
-def available_modes(dim: int) -> list[str]:
+@functools.cache  # asked once per search: the answer is fixed per process
+def available_modes(dim: int) -> tuple[str, ...]:
     """Kernels usable for rows of `dim` bytes on this machine, best first."""
     step = {VNNI512: 64, VNNI256: 32, PLAIN: 1}
-    return [name for name, m in MODE_NAMES.items() if _supported(m, target_features()) and dim % step[m] == 0]
+    return tuple(name for name, m in MODE_NAMES.items() if _supported(m, target_features()) and dim % step[m] == 0)
 
 
 def choose_mode(dim: int, want: str | None = None) -> int:

@@ -17,7 +17,7 @@ from index_fixtures import NOW, clustered, make_rows, unit
 from jobsearch.errors import CorruptShardSetError
 from jobsearch.index import FlatIndex, build_from_arrays
 from jobsearch.index.build import AUTO_INT8_FROM, resolve_dtype
-from jobsearch.index.int8scan import Int8Rows, error_bound, quantize_queries, search_int8
+from jobsearch.index.int8scan import HALF_STEP, Int8Rows, bounds_from_codes, error_bound, quantize_queries, search_int8
 from jobsearch.index.layout import BOUNDS, Manifest
 from jobsearch.index.shardset import load_set
 from jobsearch.index.vnni import ENV, available_modes, choose_mode, has_vnni
@@ -57,6 +57,11 @@ def test_error_bound_holds_on_every_row(seed: int, dim: int, spread: float) -> N
     X[0] = 0.0
     X16 = np.clip(X, -6e4, 6e4).astype(np.float16)
     rows = Int8Rows.from_fp16(X16)
+    step = rows.scale[:, None].astype(np.float64)
+    assert (np.abs(rows.codes * step - X16) <= HALF_STEP * step).all()  # what the worst-case bound assumes
+    worst = bounds_from_codes(rows.codes, rows.scale)
+    assert (worst[:, 1] >= rows.bounds[:, 1]).all()
+    np.testing.assert_allclose(worst[:, 0], rows.bounds[:, 0], rtol=1e-6)
     Q = rng.standard_normal((3, dim)).astype(np.float32) * rng.uniform(0.01, 10)
     qq = quantize_queries(Q)
     exact = Q.astype(np.float64) @ X16.astype(np.float64).T
@@ -114,7 +119,7 @@ def test_exact_ties_take_the_lowest_ids_and_force_the_second_pass() -> None:
 
 
 def test_kernel_choice_env_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert available_modes(100) == ["plain"] and not has_vnni(100)
+    assert available_modes(100) == ("plain",) and not has_vnni(100)
     assert choose_mode(100) == choose_mode(100, "plain")
     with pytest.raises(ValueError, match="unknown int8 kernel"):
         choose_mode(64, "avx9000")
