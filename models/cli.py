@@ -146,16 +146,23 @@ def train_teacher(
     max_minutes: Annotated[float, typer.Option(help="stop training after this many minutes (0: no limit)")] = 0,
     init: Annotated[Path | None, typer.Option(help="continue from this teacher checkpoint instead of MiniLM")] = None,
     seed: Annotated[int, typer.Option()] = 0,
+    soft: Annotated[bool, typer.Option(help="learn grades with the strict filters lifted; the exact filter check "
+                                            "gates the teacher (--strict: learn violations from text too)")] = True,
 ) -> None:
     """Train the cross-encoder teacher on policy grades (train split), fit its grade cut
     points on the val split, report QWK vs the policy grader on the test split and
-    throughput. Small on purpose (a few thousand pairs): it runs on a laptop CPU."""
+    throughput. Small on purpose (a few thousand pairs): it runs on a laptop CPU.
+
+    With --soft (default) the cross-encoder learns what the filters leave to judgement
+    (role, skills, seniority, mission, meaning) and a strict-filter violation is Bad by the
+    exact check, as the policy says; the report gives QWK of both the cross-encoder alone
+    (soft grades) and the gated teacher (full grades)."""
     import torch
     from jobsearch.models.context import load_grader
     from jobsearch.models.relevance_metrics import agreement_report
     from jobsearch.models.synth_queries import read_queries
     from jobsearch.models.teacher import CrossEncoderTeacher, TrainConfig, config_dict, throughput
-    from jobsearch.models.teacher_data import build_pairs
+    from jobsearch.models.teacher_data import build_pairs, violating
 
     from jobsearch import home
 
@@ -163,9 +170,10 @@ def train_teacher(
     grader, _ = load_grader(_corpus(corpus_dir))
     allq = read_queries(_queries(queries_path))
     split = {s: [q for q in allq if q.split == s] for s in ("train", "val", "test")}
-    train = build_pairs(split["train"], grader, per_grade=per_grade, seed=seed)
-    val = build_pairs(split["val"], grader, per_grade=eval_pairs, seed=seed + 1)
-    test = build_pairs(split["test"], grader, per_grade=eval_pairs, seed=seed + 2)
+    train = build_pairs(split["train"], grader, per_grade=per_grade, seed=seed, soft=soft)
+    val = build_pairs(split["val"], grader, per_grade=eval_pairs, seed=seed + 1, soft=soft)
+    test = build_pairs(split["test"], grader, per_grade=eval_pairs, seed=seed + 2, soft=soft)
+    test_full = build_pairs(split["test"], grader, per_grade=eval_pairs, seed=seed + 3) if soft else test
     typer.echo(f"pairs: train {len(train)}, val {len(val)}, test {len(test)}")
     config = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, max_length=max_length, seed=seed,
                          time_budget_s=max_minutes * 60 or None)
@@ -183,6 +191,7 @@ def train_teacher(
     report = {
         "continued_from": str(init) if init else None,
         "prior_steps": prior.get("steps", 0) + prior.get("prior_steps", 0),
+        "soft": soft,
         "test": agreement_report(teacher.grades_of(test_logits), [p.grade for p in test]),
         "val_qwk": val_qwk,
         "pairs_per_second": throughput(teacher, test[:256]),
@@ -193,8 +202,13 @@ def train_teacher(
         "loss_last_20": float(np.mean(losses[-20:])),
         "steps": len(losses),
     }
+    if soft:  # the teacher as the harness uses it: exact filter check, then the cross-encoder
+        by_id = {q.query_id: q for q in split["test"]}
+        full_logits = teacher.score([p.query for p in test_full], [p.job for p in test_full], progress=True)
+        gated = np.where(violating(test_full, by_id, grader), 0, teacher.grades_of(full_logits))
+        report["test_gated"] = agreement_report(gated, [p.grade for p in test_full])
     target = out or home.models_dir() / "teacher"
-    teacher.save(target, extra={"report": report})
+    teacher.save(target, extra={"report": report, "soft": soft})
     typer.echo(json.dumps({k: v for k, v in report.items() if k != "config"}, indent=1))
     typer.echo(f"-> {target}")
 

@@ -142,6 +142,17 @@ class JobTable:
         except KeyError as exc:
             raise KeyError(f"job id {exc.args[0]!r} is not in this corpus") from exc
 
+    def soft_text(self, i: int) -> str:
+        """What is left to judgement once the strict filters have passed: role, level,
+        skills, employer and the description (the soft-grade teacher reads this; shorter
+        input, faster training)."""
+        from jobsearch.taxonomy.companies import industry_name
+
+        sen = SENIORITIES[self.seniority[i]] if self.seniority[i] >= 0 else ""
+        industry = industry_name(str(self.industry_naics[i] or ""))
+        return (f"{self.title[i]} ({sen}) at {self.company_name[i]}, {industry}. "
+                f"Skills: {', '.join(self.skills.row(i))}. {self.description[i]}")
+
     def text(self, i: int) -> str:
         """Plain text of one posting for the cross-encoder and BM25: title, company,
         structured facts, skills and the description (truncated by the tokenizer)."""

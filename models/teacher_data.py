@@ -14,7 +14,7 @@ from jobsearch.models.jobtable import JobTable
 from jobsearch.models.policy import PolicyGrader
 from jobsearch.models.synth_queries import SynthQuery
 
-from jobsearch.schema import Member
+from jobsearch.schema import Filters, Member
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,11 @@ def build_pairs(
     *,
     per_grade: int,
     seed: int = 0,
+    soft: bool = False,
 ) -> list[Pair]:
     """Up to `per_grade` pairs of each grade 0..4, drawn round-robin over queries so no
-    query dominates."""
+    query dominates. `soft` grades with the strict filters lifted: what the cross-encoder
+    learns when the exact filter check gates it (`gated_grades`)."""
     from tqdm import tqdm
 
     rng = random.Random(seed)
@@ -74,7 +76,8 @@ def build_pairs(
     pools: dict[int, list[tuple[SynthQuery, int]]] = {g: [] for g in range(5)}
     for q in tqdm(queries, desc="grading candidates", unit="query", leave=False):
         idx = candidates(q, grader, rng)
-        graded = grader.grade_rows(q.intent, idx)
+        intent = q.intent.model_copy(update={"filters": Filters()}) if soft else q.intent
+        graded = grader.grade_rows(intent, idx)
         for g in range(5):
             rows = idx[graded.grades == g].tolist()
             rng.shuffle(rows)
@@ -84,6 +87,16 @@ def build_pairs(
     for g, pool in pools.items():
         rng.shuffle(pool)
         for q, r in pool[:per_grade]:
-            out.append(Pair(q.query_id, str(jobs.job_id[r]), query_side(q, grader.members, jobs), jobs.text(r), g))
+            job = jobs.soft_text(r) if soft else jobs.text(r)
+            out.append(Pair(q.query_id, str(jobs.job_id[r]), query_side(q, grader.members, jobs), job, g))
     rng.shuffle(out)
+    return out
+
+
+def violating(pairs: Sequence[Pair], queries: dict[str, SynthQuery], grader: PolicyGrader) -> np.ndarray:
+    """Which pairs break a strict filter of their query (the policy's rule 1: always Bad)."""
+    out = np.zeros(len(pairs), dtype=bool)
+    for i, p in enumerate(pairs):
+        q = queries[p.query_id]
+        out[i] = grader.grade_rows(q.intent, grader.jobs.indices([p.job_id])).violations[0] != 0
     return out

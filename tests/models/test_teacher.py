@@ -62,3 +62,20 @@ def test_loss_checks_its_inputs() -> None:
     with pytest.raises(ValueError, match="0..4"):
         loss(torch.zeros(2), torch.tensor([0, 5]))
     assert float(loss(torch.tensor([20.0, -20.0]), torch.tensor([4, 0]))) < 1e-6
+
+
+def test_soft_pairs_lift_filters_and_the_gate_restores_them(case_grader) -> None:
+    from jobsearch.models.synth_queries import SynthQuery
+    from jobsearch.models.teacher_data import build_pairs, violating
+
+    intent = QueryIntent(text="software engineer jobs in Berlin", semantic_text="software engineer",
+                         occupation_code="15-1252.00", filters=Filters(location_ids=["2950159"]))
+    q = SynthQuery(query_id="q", family="role", query_type="role", split="train", family_held_out=False,
+                   group_held_out=False, occupation_group="15", anchor_job_id="berlin", noise=[], intent=intent)
+    soft = build_pairs([q], case_grader, per_grade=50, soft=True)
+    strict = build_pairs([q], case_grader, per_grade=50)
+    # Only the Berlin posting passes the filter; lifted, every software engineer job is Excellent.
+    assert [p.job_id for p in strict if p.grade == 4] == ["berlin"]
+    excellent = [p for p in soft if p.grade == 4]
+    assert len(excellent) == 3 and all("Skills:" in p.job and "Posted" not in p.job for p in excellent)
+    assert violating(excellent, {"q": q}, case_grader).tolist() == [p.job_id != "berlin" for p in excellent]
