@@ -18,7 +18,7 @@ from numba import prange
 
 from jobsearch.index import kernels
 from jobsearch.index.kernels import KERNEL_LOCK, NO_MASK, NO_ROWS, PREFETCH_AHEAD, _h2f, _push, prefetch_row
-from jobsearch.index.vnni import choose_mode, dot_i8
+from jobsearch.index.vnni import VNNI256, VNNI512, choose_mode, dot256, dot512, dot_i8, dot_plain
 
 # Candidates kept per row chunk, per wanted hit: the proof needs every chunk's worst kept
 # candidate (+ bound) below the k-th exact score, which holds unless one chunk holds most
@@ -145,23 +145,41 @@ def _bound_array(a, b, qerr, qnorm, dim):  # type: ignore[no-untyped-def]
 # --- kernels -------------------------------------------------------------------------------
 
 
-@nb.njit(inline="always", fastmath=True)
+def _chunk_for(dot):  # type: ignore[no-untyped-def]
+    """The fused chunk loop (filter, dot, running top-k) around one dot kernel."""
+
+    @nb.njit(inline="always", fastmath=True)
+    def chunk(X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_):  # type: ignore[no-untyped-def]
+        gather = rows.shape[0] > 0
+        has_mask = mask.shape[0] > 0
+        for t in range(lo, hi):
+            if gather and t + PREFETCH_AHEAD < hi:
+                prefetch_row(X, rows[t + PREFETCH_AHEAD])
+            r = rows[t] if gather else t
+            if has_mask and not mask[r]:
+                continue
+            for qi in range(Q8.shape[0]):
+                s = np.float32(dot(X, r, Q8, qi, qsum)) * (scale[r] * qscale[qi])
+                if s > hs[qi, 0]:
+                    _push(hs[qi], hi_[qi], s, r, k)
+
+    return chunk
+
+
+_chunk512, _chunk256, _chunk_plain = _chunk_for(dot512), _chunk_for(dot256), _chunk_for(dot_plain)
+
+
+@nb.njit(inline="always")
 def _chunk(mode, X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_):  # type: ignore[no-untyped-def]
-    gather = rows.shape[0] > 0
-    has_mask = mask.shape[0] > 0
-    for t in range(lo, hi):
-        if gather and t + PREFETCH_AHEAD < hi:
-            prefetch_row(X, rows[t + PREFETCH_AHEAD])
-        r = rows[t] if gather else t
-        if has_mask and not mask[r]:
-            continue
-        for qi in range(Q8.shape[0]):
-            s = np.float32(dot_i8(mode, X, r, Q8, qi, qsum)) * (scale[r] * qscale[qi])
-            if s > hs[qi, 0]:
-                _push(hs[qi], hi_[qi], s, r, k)
+    if mode == VNNI512:
+        _chunk512(X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_)
+    elif mode == VNNI256:
+        _chunk256(X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_)
+    else:
+        _chunk_plain(X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_)
 
 
-@nb.njit(parallel=True, fastmath=True, cache=True)
+@nb.njit(parallel=True, cache=True)
 def _scan_par(mode, X, scale, Q8, qscale, qsum, mask, rows, k, m, out_s, out_i):  # type: ignore[no-untyped-def]
     nchunks = out_s.shape[0]
     per = (m + nchunks - 1) // nchunks
@@ -169,7 +187,7 @@ def _scan_par(mode, X, scale, Q8, qscale, qsum, mask, rows, k, m, out_s, out_i):
         _chunk(mode, X, scale, Q8, qscale, qsum, mask, rows, k, c * per, min(m, (c + 1) * per), out_s[c], out_i[c])
 
 
-@nb.njit(fastmath=True, cache=True)
+@nb.njit(cache=True)
 def _scan_one(mode, X, scale, Q8, qscale, qsum, mask, rows, k, m, out_s, out_i):  # type: ignore[no-untyped-def]
     _chunk(mode, X, scale, Q8, qscale, qsum, mask, rows, k, 0, m, out_s[0], out_i[0])
 

@@ -113,14 +113,33 @@ def _dpbusd256(typingctx, X, r, Q8, qi):
 
 
 @nb.njit(inline="always")
-def dot_i8(mode, X, r, Q8, qi, qsum):  # type: ignore[no-untyped-def]
+def dot512(X, r, Q8, qi, qsum):  # type: ignore[no-untyped-def]
     """Exact int32 dot of int8 row r of X with int8 query row qi of Q8 (`qsum[qi]` = the sum
-    of that query's codes, for the u8 offset)."""
-    if mode == VNNI512:
-        return _dpbusd512(X, r, Q8, qi) - 128 * qsum[qi]
-    if mode == VNNI256:
-        return _dpbusd256(X, r, Q8, qi) - 128 * qsum[qi]
+    of that query's codes, for the u8 offset); 64 bytes per step."""
+    return _dpbusd512(X, r, Q8, qi) - 128 * qsum[qi]
+
+
+@nb.njit(inline="always")
+def dot256(X, r, Q8, qi, qsum):  # type: ignore[no-untyped-def]
+    """`dot512` in 32-byte steps (AVX-VNNI, or AVX-512 VNNI on 256-bit registers)."""
+    return _dpbusd256(X, r, Q8, qi) - 128 * qsum[qi]
+
+
+@nb.njit(inline="always")
+def dot_plain(X, r, Q8, qi, qsum):  # type: ignore[no-untyped-def]
+    """`dot512` for any CPU and any width."""
     acc = np.int32(0)
     for j in range(X.shape[1]):
         acc += np.int32(X[r, j]) * np.int32(Q8[qi, j])
     return acc
+
+
+@nb.njit(inline="always")
+def dot_i8(mode, X, r, Q8, qi, qsum):  # type: ignore[no-untyped-def]
+    """The dot of kernel `mode`, chosen per call: for code off the hot path (a branch on the
+    mode inside a row loop cost 4x in the scan, so the scans are built per kernel)."""
+    if mode == VNNI512:
+        return dot512(X, r, Q8, qi, qsum)
+    if mode == VNNI256:
+        return dot256(X, r, Q8, qi, qsum)
+    return dot_plain(X, r, Q8, qi, qsum)
