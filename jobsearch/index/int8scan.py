@@ -148,7 +148,7 @@ def _bound_array(a, b, qerr, qnorm, dim):  # type: ignore[no-untyped-def]
 def _chunk_for(dot):  # type: ignore[no-untyped-def]
     """The fused chunk loop (filter, dot, running top-k) around one dot kernel."""
 
-    @nb.njit(inline="always", fastmath=True)
+    @nb.njit(inline="always")  # integer dots: no fastmath needed, and -inf heap roots stay safe
     def chunk(X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_):  # type: ignore[no-untyped-def]
         gather = rows.shape[0] > 0
         has_mask = mask.shape[0] > 0
@@ -233,7 +233,8 @@ def candidates(
     return out_s, out_i
 
 
-@nb.njit(inline="always", fastmath=True)
+# Not inlined: its own flags (re-associated, vectorised sum; no finite-math assumptions).
+@nb.njit(fastmath={"reassoc", "contract"}, cache=True)
 def _exact(X16, r, Q, qi):  # type: ignore[no-untyped-def]
     acc = np.float32(0.0)
     for j in range(X16.shape[1]):
