@@ -152,10 +152,10 @@ ROWS_SMALL = make_rows(800, seed=11)
 VECS_SMALL = clustered(800, seed=11)
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> FlatIndex:
+@pytest.fixture(scope="module", params=["float16", "int8"])
+def small(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> FlatIndex:
     return FlatIndex.open(build_from_arrays(tmp_path_factory.mktemp("small"), VECS_SMALL, ROWS_SMALL,
-                                            model_id="m", shards=2))
+                                            model_id="m", shards=2, dtype=request.param))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
