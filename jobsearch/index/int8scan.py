@@ -17,7 +17,15 @@ import numpy as np
 from numba import prange
 
 from jobsearch.index import kernels
-from jobsearch.index.kernels import KERNEL_LOCK, NO_MASK, NO_ROWS, PREFETCH_AHEAD, _h2f, _push, prefetch_row
+from jobsearch.index.kernels import (
+    KERNEL_LOCK,
+    NO_MASK,
+    NO_ROWS,
+    PREFETCH_AHEAD,
+    _h2f,
+    _push,
+    prefetch_row,
+)
 from jobsearch.index.vnni import VNNI256, VNNI512, choose_mode, dot256, dot512, dot_i8, dot_plain
 
 # Candidates kept per row chunk, per wanted hit: the proof needs every chunk's worst kept
@@ -39,7 +47,7 @@ HALF_STEP = 0.5 + 2.0**-16
 
 
 @nb.njit(cache=True)
-def _quantize(V, codes, scale, stats):  # type: ignore[no-untyped-def]
+def _quantize(V, codes, scale, stats):
     """Symmetric per-row int8 of float32 rows V: codes, scale, and per row (float64) the norm
     of the dequantised row, of its rounding error, and of the row itself."""
     for i in range(V.shape[0]):
@@ -47,7 +55,7 @@ def _quantize(V, codes, scale, stats):  # type: ignore[no-untyped-def]
         for j in range(V.shape[1]):
             peak = max(peak, abs(V[i, j]))
         s = peak / np.float32(127.0) if peak > 0 else np.float32(1.0)
-        deq2 = err2 = own2 = 0.0
+        deq2 = err2 = own2 = np.float64(0.0)
         for j in range(V.shape[1]):
             c = min(np.float32(127.0), max(np.float32(-127.0), np.rint(V[i, j] / s)))
             codes[i, j] = np.int8(c)
@@ -127,7 +135,7 @@ def quantize_queries(Q: np.ndarray) -> QuantQueries:
 
 
 @nb.njit(inline="always")
-def _bound(a, b, qerr, qnorm, dim):  # type: ignore[no-untyped-def]
+def _bound(a, b, qerr, qnorm, dim):
     return a * qerr + b * qnorm + (a + b) * (qnorm + qerr) * (dim * ROUNDING)
 
 
@@ -138,14 +146,14 @@ def error_bound(bounds: np.ndarray, qq: QuantQueries, qi: int, dim: int) -> np.n
 
 
 @nb.njit(cache=True)
-def _bound_array(a, b, qerr, qnorm, dim):  # type: ignore[no-untyped-def]
+def _bound_array(a, b, qerr, qnorm, dim):
     return _bound(a, b, qerr, qnorm, dim)
 
 
 # --- kernels -------------------------------------------------------------------------------
 
 
-def _chunk_for(dot):  # type: ignore[no-untyped-def]
+def _chunk_for(dot):
     """The fused chunk loop (filter, dot, running top-k) around one dot kernel. One query
     gets a loop per plan (all rows / mask / gather) with its heap root in a register: a
     per-row branch on the plan, or reading the root from the heap, each cost ~25% of a
@@ -155,7 +163,7 @@ def _chunk_for(dot):  # type: ignore[no-untyped-def]
 
     # Integer dots: no fastmath needed, and -inf heap roots stay safe.
     @nb.njit
-    def chunk(X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_):  # type: ignore[no-untyped-def]
+    def chunk(X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_):
         gather, has_mask = rows.shape[0] > 0, mask.shape[0] > 0
         if Q8.shape[0] == 1:
             q_scale = qscale[0]
@@ -163,7 +171,7 @@ def _chunk_for(dot):  # type: ignore[no-untyped-def]
             if gather:
                 for t in range(lo, hi):
                     if t + PREFETCH_AHEAD < hi:
-                        prefetch_row(X, rows[t + PREFETCH_AHEAD])
+                        prefetch_row(X, rows[t + PREFETCH_AHEAD])  # type: ignore[call-arg]
                     r = rows[t]
                     s = np.float32(dot(X, r, Q8, 0, qsum)) * (scale[r] * q_scale)
                     if s > root:
@@ -185,7 +193,7 @@ def _chunk_for(dot):  # type: ignore[no-untyped-def]
             return
         for t in range(lo, hi):
             if gather and t + PREFETCH_AHEAD < hi:
-                prefetch_row(X, rows[t + PREFETCH_AHEAD])
+                prefetch_row(X, rows[t + PREFETCH_AHEAD])  # type: ignore[call-arg]
             r = rows[t] if gather else t
             if has_mask and not mask[r]:
                 continue
@@ -201,7 +209,7 @@ _chunk512, _chunk256, _chunk_plain = _chunk_for(dot512), _chunk_for(dot256), _ch
 
 
 @nb.njit(inline="always")
-def _chunk(mode, X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_):  # type: ignore[no-untyped-def]
+def _chunk(mode, X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_):
     if mode == VNNI512:
         _chunk512(X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_)
     elif mode == VNNI256:
@@ -211,7 +219,7 @@ def _chunk(mode, X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_):  #
 
 
 @nb.njit(parallel=True, cache=True)
-def _scan_par(mode, X, scale, Q8, qscale, qsum, mask, rows, k, m, out_s, out_i):  # type: ignore[no-untyped-def]
+def _scan_par(mode, X, scale, Q8, qscale, qsum, mask, rows, k, m, out_s, out_i):
     nchunks = out_s.shape[0]
     per = (m + nchunks - 1) // nchunks
     for c in prange(nchunks):
@@ -219,12 +227,12 @@ def _scan_par(mode, X, scale, Q8, qscale, qsum, mask, rows, k, m, out_s, out_i):
 
 
 @nb.njit(cache=True)
-def _scan_one(mode, X, scale, Q8, qscale, qsum, mask, rows, k, m, out_s, out_i):  # type: ignore[no-untyped-def]
+def _scan_one(mode, X, scale, Q8, qscale, qsum, mask, rows, k, m, out_s, out_i):
     _chunk(mode, X, scale, Q8, qscale, qsum, mask, rows, k, 0, m, out_s[0], out_i[0])
 
 
 @nb.njit(cache=True)
-def _collect(mode, X, scale, bounds, Q8, qscale, qsum, qi, qerr, qnorm, mask, rows, m, floor, out):  # type: ignore[no-untyped-def]
+def _collect(mode, X, scale, bounds, Q8, qscale, qsum, qi, qerr, qnorm, mask, rows, m, floor, out):
     """Rows (of the plan) whose approximate score + bound reaches `floor`; returns how many
     were written to `out`."""
     gather = rows.shape[0] > 0
@@ -266,7 +274,7 @@ def candidates(
 
 # Not inlined: its own flags (re-associated, vectorised sum; no finite-math assumptions).
 @nb.njit(fastmath={"reassoc", "contract"}, cache=True)
-def _exact(X16, r, Q, qi):  # type: ignore[no-untyped-def]
+def _exact(X16, r, Q, qi):
     acc = np.float32(0.0)
     for j in range(X16.shape[1]):
         acc += _h2f(X16[r, j]) * Q[qi, j]  # type: ignore[call-arg]
@@ -274,7 +282,7 @@ def _exact(X16, r, Q, qi):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True)
-def _best(X16, pick, Q, qi, k, scores, ids):  # type: ignore[no-untyped-def]
+def _best(X16, pick, Q, qi, k, scores, ids):
     """Exact scores of the rows `pick` (sorted ids) for query qi; the best k, ties by lower
     id, into scores[qi] / ids[qi]. Returns the k-th best exact score (-inf if fewer)."""
     exact = np.empty(pick.shape[0], np.float32)
@@ -289,7 +297,7 @@ def _best(X16, pick, Q, qi, k, scores, ids):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True)
-def _refine(out_s, out_i, bounds, peak, X16, Q, qerr, qnorm, k, scores, ids, rescored):  # type: ignore[no-untyped-def]
+def _refine(out_s, out_i, bounds, peak, X16, Q, qerr, qnorm, k, scores, ids, rescored):
     """Per query: re-score the candidates that can still reach the top k, then check the
     proof. Returns a bool per query: True = the answer in scores/ids is proven exact."""
     nchunks, nq, width = out_s.shape
@@ -302,8 +310,8 @@ def _refine(out_s, out_i, bounds, peak, X16, Q, qerr, qnorm, k, scores, ids, res
         m = 0
         worst_out = -np.inf  # every row not kept scored at most its chunk's smallest kept score
         for c in range(nchunks):
-            if out_i[c, qi, 0] >= 0:
-                worst_out = max(worst_out, np.float64(out_s[c, qi, 0]))
+            if out_i[c, qi, 0] >= 0 and out_s[c, qi, 0] > worst_out:
+                worst_out = float(out_s[c, qi, 0])
             for w in range(width):
                 r = out_i[c, qi, w]
                 if r >= 0:

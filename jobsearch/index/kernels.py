@@ -90,7 +90,7 @@ def _chunk_fp16(X, Q, mask, rows, k, lo, hi, hs, hi_):
     buf = np.empty(d, dtype=np.float32)  # one converted row, reused by every query
     for t in range(lo, hi):
         if gather and t + PREFETCH_AHEAD < hi:
-            prefetch_row(X, rows[t + PREFETCH_AHEAD])
+            prefetch_row(X, rows[t + PREFETCH_AHEAD])  # type: ignore[call-arg]
         r = rows[t] if gather else t
         if has_mask and not mask[r]:
             continue

@@ -28,7 +28,8 @@ _FEATURES: list[frozenset[str]] = []
 def target_features() -> frozenset[str]:
     """CPU features numba compiles for (its NUMBA_CPU_FEATURES override, else the host's)."""
     if not _FEATURES:
-        spec = config.CPU_FEATURES if config.CPU_FEATURES is not None else llvm.get_host_cpu_features().flatten()
+        spec = getattr(config, "CPU_FEATURES", None)
+        spec = spec if spec is not None else llvm.get_host_cpu_features().flatten()
         _FEATURES.append(frozenset(f[1:] for f in spec.split(",") if f.startswith("+")))
     return _FEATURES[0]
 
@@ -67,7 +68,7 @@ def has_vnni(dim: int) -> bool:
     return available_modes(dim)[0] != "plain"
 
 
-def _vnni_codegen(mode: int):  # type: ignore[no-untyped-def]
+def _vnni_codegen(mode: int):
     """LLVM IR for sum_j u8(X[r, j] ^ 0x80) * Q8[qi, j] over whole vector steps. On a CPU
     without the instruction it compiles to 0: `choose_mode` never selects it there, and the
     kernels that branch on the mode must still compile everywhere."""
@@ -75,7 +76,7 @@ def _vnni_codegen(mode: int):  # type: ignore[no-untyped-def]
     i32 = ir.IntType(32)
     vec = ir.VectorType(i32, lanes)
 
-    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+    def codegen(context, builder, signature, args):
         if not _supported(mode, target_features()):
             return i32(0)
         xty, _, qty, _ = signature.args
@@ -113,20 +114,20 @@ def _dpbusd256(typingctx, X, r, Q8, qi):
 
 
 @nb.njit(inline="always")
-def dot512(X, r, Q8, qi, qsum):  # type: ignore[no-untyped-def]
+def dot512(X, r, Q8, qi, qsum):
     """Exact int32 dot of int8 row r of X with int8 query row qi of Q8 (`qsum[qi]` = the sum
     of that query's codes, for the u8 offset); 64 bytes per step."""
-    return _dpbusd512(X, r, Q8, qi) - 128 * qsum[qi]
+    return _dpbusd512(X, r, Q8, qi) - 128 * qsum[qi]  # type: ignore[call-arg]
 
 
 @nb.njit(inline="always")
-def dot256(X, r, Q8, qi, qsum):  # type: ignore[no-untyped-def]
+def dot256(X, r, Q8, qi, qsum):
     """`dot512` in 32-byte steps (AVX-VNNI, or AVX-512 VNNI on 256-bit registers)."""
-    return _dpbusd256(X, r, Q8, qi) - 128 * qsum[qi]
+    return _dpbusd256(X, r, Q8, qi) - 128 * qsum[qi]  # type: ignore[call-arg]
 
 
 @nb.njit(inline="always")
-def dot_plain(X, r, Q8, qi, qsum):  # type: ignore[no-untyped-def]
+def dot_plain(X, r, Q8, qi, qsum):
     """`dot512` for any CPU and any width."""
     acc = np.int32(0)
     for j in range(X.shape[1]):
@@ -135,7 +136,7 @@ def dot_plain(X, r, Q8, qi, qsum):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(inline="always")
-def dot_i8(mode, X, r, Q8, qi, qsum):  # type: ignore[no-untyped-def]
+def dot_i8(mode, X, r, Q8, qi, qsum):
     """The dot of kernel `mode`, chosen per call: for code off the hot path (a branch on the
     mode inside a row loop cost 4x in the scan, so the scans are built per kernel)."""
     if mode == VNNI512:

@@ -17,7 +17,14 @@ from index_fixtures import NOW, clustered, make_rows, unit
 from jobsearch.errors import CorruptShardSetError
 from jobsearch.index import FlatIndex, build_from_arrays
 from jobsearch.index.build import AUTO_INT8_FROM, resolve_dtype
-from jobsearch.index.int8scan import HALF_STEP, Int8Rows, bounds_from_codes, error_bound, quantize_queries, search_int8
+from jobsearch.index.int8scan import (
+    HALF_STEP,
+    Int8Rows,
+    bounds_from_codes,
+    error_bound,
+    quantize_queries,
+    search_int8,
+)
 from jobsearch.index.layout import BOUNDS, Manifest
 from jobsearch.index.shardset import load_set
 from jobsearch.index.vnni import ENV, available_modes, choose_mode, has_vnni
