@@ -46,25 +46,36 @@ ROUND_UP = 1 + 2.0**-20
 HALF_STEP = 0.5 + 2.0**-16
 
 
+@nb.njit(inline="always")
+def _quantize_row(V, i, codes, scale, stats):
+    """Symmetric int8 of float32 row i of V: codes, scale, and (float64) the norm of the
+    dequantised row, of its rounding error, and of the row itself."""
+    peak = np.float32(0.0)
+    for j in range(V.shape[1]):
+        peak = max(peak, abs(V[i, j]))
+    s = peak / np.float32(127.0) if peak > 0 else np.float32(1.0)
+    deq2 = err2 = own2 = np.float64(0.0)
+    for j in range(V.shape[1]):
+        c = min(np.float32(127.0), max(np.float32(-127.0), np.rint(V[i, j] / s)))
+        codes[i, j] = np.int8(c)
+        d = np.float64(c) * np.float64(s)
+        deq2 += d * d
+        err2 += (np.float64(V[i, j]) - d) ** 2
+        own2 += np.float64(V[i, j]) ** 2
+    scale[i] = s
+    stats[i, 0], stats[i, 1], stats[i, 2] = np.sqrt(deq2), np.sqrt(err2), np.sqrt(own2)
+
+
+@nb.njit(parallel=True, cache=True)
+def _quantize_many(V, codes, scale, stats):
+    for i in prange(V.shape[0]):
+        _quantize_row(V, i, codes, scale, stats)
+
+
 @nb.njit(cache=True)
-def _quantize(V, codes, scale, stats):
-    """Symmetric per-row int8 of float32 rows V: codes, scale, and per row (float64) the norm
-    of the dequantised row, of its rounding error, and of the row itself."""
+def _quantize_few(V, codes, scale, stats):  # queries: waking the thread pool costs more
     for i in range(V.shape[0]):
-        peak = np.float32(0.0)
-        for j in range(V.shape[1]):
-            peak = max(peak, abs(V[i, j]))
-        s = peak / np.float32(127.0) if peak > 0 else np.float32(1.0)
-        deq2 = err2 = own2 = np.float64(0.0)
-        for j in range(V.shape[1]):
-            c = min(np.float32(127.0), max(np.float32(-127.0), np.rint(V[i, j] / s)))
-            codes[i, j] = np.int8(c)
-            d = np.float64(c) * np.float64(s)
-            deq2 += d * d
-            err2 += (np.float64(V[i, j]) - d) ** 2
-            own2 += np.float64(V[i, j]) ** 2
-        scale[i] = s
-        stats[i, 0], stats[i, 1], stats[i, 2] = np.sqrt(deq2), np.sqrt(err2), np.sqrt(own2)
+        _quantize_row(V, i, codes, scale, stats)
 
 
 def quantize_int8(vectors: np.ndarray, *, block: int = 65536) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -76,7 +87,8 @@ def quantize_int8(vectors: np.ndarray, *, block: int = 65536) -> tuple[np.ndarra
     stats = np.empty((n, 3), np.float64)
     for lo in range(0, n, block):  # blocks: a float32 copy of every row at once would be 1.5 GB at 1M
         hi = min(n, lo + block)
-        _quantize(np.ascontiguousarray(vectors[lo:hi], dtype=np.float32), codes[lo:hi], scale[lo:hi], stats[lo:hi])
+        fn = _quantize_many if hi - lo >= 4096 else _quantize_few
+        fn(np.ascontiguousarray(vectors[lo:hi], dtype=np.float32), codes[lo:hi], scale[lo:hi], stats[lo:hi])
     return codes, scale, stats
 
 
@@ -361,6 +373,13 @@ def search_int8(
     rescored = np.zeros(nq, np.int64)
     proven = _refine(out_s, out_i, bounds, data.peak, X16, Q, qq.err, qq.norm, k, scores, ids, rescored)
     for qi in np.flatnonzero(~proven):  # rare: a chunk kept too few candidates to prove it
+        if qq.norm[qi] == 0:  # every row ties at exactly 0: the lowest ids, without a second pass
+            first = (np.flatnonzero(mask) if rows is None and mask is not None
+                     else np.arange(codes.shape[0]) if rows is None else rows)[:k]
+            scores[qi], ids[qi] = -np.inf, -1
+            scores[qi, : first.size], ids[qi, : first.size] = 0.0, first
+            proven[qi] = True
+            continue
         kth = float(scores[qi, k - 1])
         pick = _collect_rows(codes, scale, bounds, qq, int(qi), mask, rows, mode, kth)
         scores[qi], ids[qi] = -np.inf, -1

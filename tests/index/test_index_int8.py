@@ -125,6 +125,20 @@ def test_exact_ties_take_the_lowest_ids_and_force_the_second_pass() -> None:
         assert_same_topk(s, i, Q, X16, 20)
 
 
+def test_zero_query_ties_everything_without_a_second_pass() -> None:
+    rng = np.random.default_rng(13)
+    X16 = unit(rng.standard_normal((70_000, 64))).astype(np.float16)
+    rows = Int8Rows.from_fp16(X16)
+    Q = np.zeros((2, 64), np.float32)
+    Q[1] = unit(rng.standard_normal((1, 64)))[0]
+    mask = rng.random(70_000) < 0.5
+    stats: dict[str, int] = {}
+    s, i = search_int8(rows, Q, 10, mask=mask, stats=stats)
+    assert i[0].tolist() == np.flatnonzero(mask)[:10].tolist() and (s[0] == 0).all()
+    assert_same_topk(s, i, Q, X16, 10, mask)
+    assert stats["rescored"] < 1000  # never re-scores the whole set
+
+
 def test_kernel_choice_env_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     assert available_modes(100) == ("plain",) and not has_vnni(100)
     assert choose_mode(100) == choose_mode(100, "plain")
