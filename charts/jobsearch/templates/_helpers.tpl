@@ -148,15 +148,32 @@ operator's `<jobindex>-active` pointer (optional: it appears at the first promot
 {{- if hasPrefix "/" .Values.jobIndex.source.uri -}}{{ .Values.jobIndex.source.uri }}{{- else -}}{{ printf "%s/corpus" .Values.storage.mountPath }}{{- end -}}
 {{- end -}}
 
-{{/* The encoder's model version folder (tokenizer files) as the transformer sees it. */}}
+{{/* Which models.* entry embeds queries: the tuned query tower (models.queryEncoder) when
+enabled, else the retriever encoder. Documents are always embedded by the retriever (the
+JobIndex's spec.encoder, the build Jobs): a query tower is trained against the retriever's
+document vectors and changes none of them, so rolling it out, canarying it or rolling it
+back never needs an index rebuild. */}}
+{{- define "jobsearch.queryModelKey" -}}
+{{- if (.Values.models.queryEncoder | default dict).enabled -}}queryEncoder{{- else -}}encoder{{- end -}}
+{{- end -}}
+
+{{/* URL of the Triton model that embeds queries (the transformer's --encoder-url). */}}
+{{- define "jobsearch.encoderUrl" -}}
+{{- $m := index .Values.models (include "jobsearch.queryModelKey" .) -}}
+{{ printf "http://%s-predictor.%s/v2/models/%s" $m.name .Release.Namespace $m.name }}
+{{- end -}}
+
+{{/* The model version folder (tokenizer files, manifest) of the model that embeds queries,
+as the transformer sees it: <mountPath>/<path of storageUri>/<name>-v<version>/<name>/<version>. */}}
 {{- define "jobsearch.encoderDir" -}}
-{{- $m := .Values.models.encoder -}}
+{{- $key := include "jobsearch.queryModelKey" . -}}
+{{- $m := index .Values.models $key -}}
 {{- if .Values.transformer.encoderDir -}}
 {{ .Values.transformer.encoderDir }}
 {{- else if hasPrefix "pvc://" .Values.models.storageUri -}}
 {{- $path := .Values.models.storageUri | trimPrefix "pvc://" | splitList "/" | rest | join "/" -}}
 {{ printf "%s/%s/%s-v%s/%s/%s" .Values.storage.mountPath $path $m.name $m.version $m.name $m.version | clean }}
 {{- else -}}
-{{- fail "models.storageUri is not a pvc:// URI: set transformer.encoderDir to a folder holding the encoder's tokenizer files" -}}
+{{- fail (printf "models.storageUri is not a pvc:// URI: set transformer.encoderDir to a folder holding the tokenizer files of models.%s" $key) -}}
 {{- end -}}
 {{- end -}}
