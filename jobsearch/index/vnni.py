@@ -113,6 +113,70 @@ def _dpbusd256(typingctx, X, r, Q8, qi):
     return types.int32(X, r, Q8, qi), _vnni_codegen(VNNI256)
 
 
+GROUP = 16  # queries per `dots512x16` call: one zmm of sums
+
+
+def _tree_reduce(builder, accs):
+    """16 <16 x i32> accumulators -> one <16 x i32> whose lane g is the sum of accs[g]:
+    four rounds of pairwise shuffle + add, each halving the lanes that belong to one
+    accumulator (45 instructions for 16 sums, against 16 x 9 for separate reductions)."""
+    vec = ir.VectorType(ir.IntType(32), 16)
+    items = [(a, [g] * 16) for g, a in enumerate(accs)]  # (vector, accumulator of each lane)
+    width = 16
+    while len(items) > 1:
+        half = width // 2
+        # In each block of `width` lanes: a's first half then b's (lo), the second halves (hi).
+        lo = [x for blk in range(0, 16, width) for x in [*range(blk, blk + half), *range(16 + blk, 16 + blk + half)]]
+        hi = [x + half for x in lo]
+        nxt = []
+        for (a, own_a), (b, own_b) in zip(items[0::2], items[1::2], strict=True):
+            both = own_a + own_b
+            summed = builder.add(builder.shuffle_vector(a, b, ir.Constant(vec, lo)),
+                                 builder.shuffle_vector(a, b, ir.Constant(vec, hi)))
+            nxt.append((summed, [both[x] for x in lo]))
+        items, width = nxt, half
+    total, owner = items[0]
+    return builder.shuffle_vector(total, total, ir.Constant(vec, [owner.index(g) for g in range(16)]))
+
+
+@intrinsic
+def dots512x16(typingctx, X, r, Q8, q0, out):
+    """out[g] = sum_j u8(X[r, j] ^ 0x80) * Q8[q0 + g, j] for g < 16 (Q8 padded to whole
+    groups): the row is loaded and flipped once for 16 queries. 0s on a CPU without VNNI."""
+    sig = types.void(X, r, Q8, q0, out)
+
+    def codegen(context, builder, signature, args):
+        if not _supported(VNNI512, target_features()):
+            return context.get_dummy_value()
+        i32 = ir.IntType(32)
+        vec = ir.VectorType(i32, 16)
+        xa = context.make_array(signature.args[0])(context, builder, args[0])
+        qa = context.make_array(signature.args[2])(context, builder, args[2])
+        oa = context.make_array(signature.args[4])(context, builder, args[4])
+        i8p = ir.IntType(8).as_pointer()
+        d = builder.extract_value(xa.shape, 1)
+        qstride = builder.extract_value(qa.strides, 0)
+        xrow = builder.gep(builder.bitcast(xa.data, i8p), [builder.mul(args[1], builder.extract_value(xa.strides, 0))])
+        qbase = builder.gep(builder.bitcast(qa.data, i8p), [builder.mul(args[3], qstride)])
+        dpbusd = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(vec, [vec, vec, vec]), "llvm.x86.avx512.vpdpbusd.512")
+        flip = ir.Constant(vec, [i32(-0x7F7F7F80)] * 16)
+        accs = [cgutils.alloca_once_value(builder, ir.Constant(vec, None)) for _ in range(GROUP)]
+        step = d.type(64)
+        with cgutils.for_range(builder, builder.udiv(d, step)) as loop:
+            off = builder.mul(loop.index, step)
+            xv = builder.xor(builder.load(builder.bitcast(builder.gep(xrow, [off]), vec.as_pointer()), align=1), flip)
+            for g in range(GROUP):
+                qp = builder.gep(qbase, [builder.add(builder.mul(qstride, qstride.type(g)), off)])
+                qv = builder.load(builder.bitcast(qp, vec.as_pointer()), align=1)
+                builder.store(builder.call(dpbusd, [builder.load(accs[g]), xv, qv]), accs[g])
+        sums = _tree_reduce(builder, [builder.load(a) for a in accs])
+        builder.store(sums, builder.bitcast(oa.data, vec.as_pointer()), align=4)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
 @nb.njit(inline="always")
 def dot512(X, r, Q8, qi, qsum):
     """Exact int32 dot of int8 row r of X with int8 query row qi of Q8 (`qsum[qi]` = the sum

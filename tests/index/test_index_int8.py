@@ -104,6 +104,9 @@ def test_every_kernel_matches_the_reference(data, kernel: str) -> None:  # type:
         assert_same_topk(s, i, Q, X16, k, mask)
         s, i = search_int8(rows, Q, k, rows=sel, kernel=kernel)  # gather, prefetched
         assert_same_topk(s, i, Q, X16, k, allowed_sel)
+    Q21 = unit(X16[rng.integers(X16.shape[0], size=21)].astype(np.float32) + 0.3 * rng.standard_normal((21, 128)))
+    s, i = search_int8(rows, Q21, 10, mask=mask, kernel=kernel)  # 16-query groups: one whole, one padded
+    assert_same_topk(s, i, Q21, X16, 10, mask)
     s, i = search_int8(rows, Q[:1], 10, rows=sel[:4], kernel=kernel)  # fewer rows pass than k
     assert_same_topk(s, i, Q[:1], X16, 10, np.isin(np.arange(X16.shape[0]), sel[:4]))
 
