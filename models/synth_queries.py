@@ -19,6 +19,7 @@ from jobsearch.models.strict import floor_usd, violation_mask
 from jobsearch.models.templates import FAMILIES, MISSIONS, Family
 from pydantic import BaseModel, ConfigDict
 
+from jobsearch.query.pay import DOLLAR_FAMILY
 from jobsearch.schema import Filters, Member, SalaryFloor
 
 SPLITS = ("train", "val", "test")
@@ -65,12 +66,14 @@ def _stable(text: str) -> float:
     return int(hashlib.sha1(text.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
 
 
-def _money(amount: float, currency: str, rng: random.Random) -> str:
+def _money(amount: float, currency: str, rng: random.Random, *, sign_ok: bool = True) -> str:
     k = int(round(amount / 1000))
     sign = CURRENCY_SIGN.get(currency)
     forms = [f"{k}k {currency}", f"{k},000 {currency}"]
-    if sign:
+    if sign and sign_ok:
         forms += [f"{sign}{k}k", f"{sign}{k},000", f"{sign}{k}K"]
+    elif sign:  # as many forms either way: the seed's later draws stay the same
+        forms += [f"{k}k {currency}", f"{k},000 {currency}", f"{k}K {currency}"]
     return rng.choice(forms)
 
 
@@ -146,7 +149,10 @@ class QueryGenerator:
             if city is None or city.country_code not in self.g.countries:
                 return None
             slots["country"] = self.g.countries[city.country_code].name
-            f.country_codes = [city.country_code]
+            if slots["country"] == city.name:  # a city-state: the query engine names the city
+                f.location_ids = [city.id]
+            else:
+                f.country_codes = [city.country_code]
         if "{skill}" in pattern:
             sk = jobs.skills.row(row)
             need = 2 if "{skill2}" in pattern else 1
@@ -161,16 +167,20 @@ class QueryGenerator:
             if "{role}" not in pattern:
                 intent["occupation_code"] = None
         if "{pay}" in pattern or "{hourly}" in pattern:
+            # "$" in Sydney means Australian dollars (the query engine reads it so): amounts
+            # asked in USD there say "USD".
+            country = self.g.countries.get(city.country_code) if city is not None else None
+            other_dollar = country is not None and country.currency in DOLLAR_FAMILY
             top = jobs.pay_max_usd[row]
             if np.isnan(top):
                 return None
             if "{hourly}" in pattern:
                 rate = max(10, int(top / 2080 * rng.uniform(0.6, 0.95)))
-                slots["hourly"] = f"${rate}"
+                slots["hourly"] = f"${rate}" if not other_dollar else f"{rate} USD"
                 f.min_salary = SalaryFloor(amount=float(rate), currency="USD", period="hour")
             else:
                 floor = max(5000, int(top * rng.uniform(0.6, 0.95) / 5000) * 5000)
-                slots["pay"] = _money(floor, "USD", rng)
+                slots["pay"] = _money(floor, "USD", rng, sign_ok=not other_dollar)
                 f.min_salary = SalaryFloor(amount=float(floor), currency="USD", period="year")
         if "median" in pattern:
             f.min_salary = SalaryFloor(relative="median")

@@ -113,7 +113,7 @@ class CrossEncoderTeacher:
         (folder / META_FILE).write_text(json.dumps(meta, indent=2))
 
     def _batch(self, queries: Sequence[str], jobs: Sequence[str]) -> dict[str, torch.Tensor]:
-        return self.tokenizer(list(queries), list(jobs), truncation="only_second", max_length=self.max_length,
+        return self.tokenizer(list(queries), list(jobs), truncation="longest_first", max_length=self.max_length,
                               padding=True, return_tensors="pt")
 
     def score(self, queries: Sequence[str], jobs: Sequence[str], *, batch_size: int = 64,

@@ -31,7 +31,8 @@ class RemoteEncoder:
         from jobsearch.encode.tokenize import load_tokenizer
 
         manifest = Manifest.read(version_dir)
-        self.model_id = manifest.model_id
+        # A query tower answers to the documents it pairs with, as in embedded serving.
+        self.model_id = manifest.doc_model_id or manifest.model_id
         self.dim = manifest.dim
         self.max_length = manifest.max_length
         self._tokenizer = load_tokenizer(version_dir, manifest.max_length)

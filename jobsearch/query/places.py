@@ -67,7 +67,7 @@ class PlaceParser:
                     continue
             elif ctx is not None and word in ("or", "and") and i + 1 < len(toks):
                 found = self._match(q, toks, i + 1)
-                if found and self._accept(q, toks, found, prepositioned=True):
+                if found and self._accept(q, toks, found, prepositioned=True, listed=True):
                     i = self._take(q, draft, toks, i, found, ctx, radius, out)
                     continue
             elif ctx is not None and self._separated(q, toks, i):
@@ -156,13 +156,20 @@ class PlaceParser:
         best = self.ix.cities[key][0]
         return best.primary and best.city.country_code == self.ix.countries[key]
 
-    def _accept(self, q: QueryText, toks: list, f: Found, *, prepositioned: bool) -> bool:
+    def _accept(self, q: QueryText, toks: list, f: Found, *, prepositioned: bool, listed: bool = False) -> bool:
+        """Is this name a place here? `listed`: it follows "in Seattle or ..." (a second
+        place of a list, so "in seattle or oceanside" keeps Oceanside)."""
         start = toks[f.start_tok][0]
+        end = toks[f.end_tok - 1][1]
         key = " ".join(t[2] for t in toks[f.start_tok : f.end_tok])
         capital = q.is_capitalised(start)
+        # Title Case or UPPER CASE throughout: a capital says nothing about a name.
+        shouted = q.original.istitle() or q.original.isupper()
         if self._qualifier(q, toks, f) is not None:
             return True
-        if key in GUARD and not capital:
+        if start == 0 and q.original[end : end + 1] == ":" and f.kind == "city":
+            return True  # a heading: "Barking: facilities technician wanted"
+        if key in GUARD and not capital and not listed:
             return False
         if prepositioned:
             return True
@@ -175,12 +182,10 @@ class PlaceParser:
         best = f.hits[0]
         if best.primary:
             multiword = f.end_tok - f.start_tok > 1
-            return capital or multiword or best.city.population >= BARE_MIN_POPULATION
+            return (capital and not shouted) or multiword or best.city.population >= BARE_MIN_POPULATION
         # Another name of a city, bare: only big cities ("Bombay"), and capitals count only
         # where the query is not capitalised throughout ("Roles Matching My Profile").
-        end = toks[f.end_tok - 1][1]
         accented = q.original[start:end].lower() != q.s[start:end]
-        shouted = q.original.istitle() or q.original.isupper()
         return ((capital and not shouted) or accented) and len(key) >= 4 and best.city.population >= BARE_ALTERNATE_POPULATION
 
     def _qualifier(self, q: QueryText, toks: list, f: Found) -> tuple[int, list[CityHit]] | None:

@@ -82,3 +82,19 @@ def test_city_states_resolve_to_the_city(engine: RuleQueryEngine, text: str, cit
 def test_people_management_is_a_skill_and_people_manager_a_level(engine: RuleQueryEngine) -> None:
     assert engine.parse("stakeholder management and people management jobs").filters.seniority == []
     assert engine.parse("people manager roles in Seattle").filters.seniority == ["manager"]
+
+
+def test_title_case_capitals_are_no_evidence_of_a_town(engine: RuleQueryEngine) -> None:
+    # "To" is Tô, Burkina Faso; in Title Case every word is capitalised.
+    assert engine.parse("Use My Engineering Manager Skills To Help Education").filters.location_ids == []
+    assert engine.parse("Seattle Nurse Jobs").filters.location_ids == ["5809844"]
+
+
+def test_a_heading_place_before_a_colon(engine: RuleQueryEngine) -> None:
+    assert engine.parse("Barking: Facilities Technician wanted").filters.location_ids == ["2656333"]
+
+
+def test_a_guarded_town_name_listed_after_a_place_is_a_place(engine: RuleQueryEngine) -> None:
+    parsed = engine.parse("security engineer jobs in seattle or oceanside, remote")
+    assert parsed.filters.location_ids == ["5809844", "5378771"]
+    assert engine.parse("jobs in sales or marketing").filters.location_ids == []
