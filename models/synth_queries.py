@@ -169,7 +169,8 @@ class QueryGenerator:
         if "{pay}" in pattern or "{hourly}" in pattern:
             # "$" in Sydney means Australian dollars (the query engine reads it so): amounts
             # asked in USD there say "USD".
-            country = self.g.countries.get(city.country_code) if city is not None else None
+            named = "{city}" in pattern or "{country}" in pattern
+            country = self.g.countries.get(city.country_code) if city is not None and named else None
             other_dollar = country is not None and country.currency in DOLLAR_FAMILY
             top = jobs.pay_max_usd[row]
             if np.isnan(top):
