@@ -41,7 +41,8 @@ def build(
     corpus: Annotated[Path | None, typer.Option(help="Corpus folder with postings.parquet (default: <data home>/corpus).")] = None,
     out: Annotated[Path | None, typer.Option(help=INDEX_HELP)] = None,
     shards: Annotated[int, typer.Option(min=1, help="Shards to split the rows into (searched and merged exactly).")] = 1,
-    dtype: Annotated[str, typer.Option(help="Vector storage: float16 (default) or int8 (+ exact fp16 re-score).")] = "float16",
+    dtype: Annotated[str, typer.Option(help="Vector storage: auto (int8 from 200k rows on CPUs with a VNNI kernel, else "
+                                            "float16), float16, or int8 (VNNI scan + exact fp16 re-score).")] = "auto",
 ) -> None:
     """Encode every posting (embeddings are cached), write a new shard set, verify it and
     make it active."""
