@@ -50,8 +50,25 @@ class View:
         return total
 
 
+def index_device() -> str | None:
+    """JOBSEARCH_INDEX_DEVICE: "cuda" keeps shard rows on the GPU, "auto" does when CUDA is
+    present; unset or "cpu": the CPU kernels."""
+    import os
+
+    wanted = os.environ.get("JOBSEARCH_INDEX_DEVICE", "cpu").strip().lower()
+    if wanted not in ("cpu", "cuda", "auto", ""):
+        raise ValueError(f"JOBSEARCH_INDEX_DEVICE must be cpu, cuda or auto, got {wanted!r}")
+    if wanted == "auto":
+        from jobsearch.index.gpu import available
+
+        return "cuda" if available() else None
+    return "cuda" if wanted == "cuda" else None
+
+
 class FlatIndex:
-    def __init__(self, shardset: ShardSet, *, root: Path | None = None) -> None:
+    def __init__(self, shardset: ShardSet, *, root: Path | None = None, device: str | None = None) -> None:
+        self._device = device
+        self._place(shardset)
         self._view = View(base=shardset)
         self._previous: View | None = None
         self._root = root
@@ -61,13 +78,22 @@ class FlatIndex:
     # --- opening and identity ----------------------------------------------------------
 
     @classmethod
-    def open(cls, index_dir: Path, *, verify: bool = True) -> FlatIndex:
+    def open(cls, index_dir: Path, *, verify: bool = True, device: str | None = None) -> FlatIndex:
         """Open an index root (its active set) or a shard set folder. Raises
-        IndexNotFoundError (naming the command to run) or CorruptShardSetError."""
+        IndexNotFoundError (naming the command to run) or CorruptShardSetError. `device`
+        ("cuda"; default from JOBSEARCH_INDEX_DEVICE) scans the base shards there."""
         index_dir = Path(index_dir)
         set_dir = layout.active_set(index_dir)
         root = None if layout.is_set_dir(index_dir) else index_dir
-        return cls(load_set(set_dir, verify=verify), root=root)
+        return cls(load_set(set_dir, verify=verify), root=root, device=device or index_device())
+
+    def _place(self, shardset: ShardSet) -> None:
+        """Base shards go to the device before the set is activated (a swap never serves a
+        set half on the device); the small delta segment is scanned on the CPU."""
+        if self._device:
+            for seg in shardset.segments:
+                if seg.gpu is None:
+                    seg.to_device(self._device)
 
     @property
     def view(self) -> View:
@@ -203,6 +229,7 @@ class FlatIndex:
         except CorruptShardSetError:
             SWAP_FAILURES.inc()
             raise
+        self._place(new)
         self._activate(View(base=new), persist=persist)
         SWAP_DURATION.observe(time.perf_counter() - started)
 

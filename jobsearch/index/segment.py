@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -59,6 +60,7 @@ class Segment:
         self.records_table = records
         self.job_ids = records.column("job_id")
         self.cache = MaskCache()
+        self.gpu: Any = None  # a jobsearch.index.gpu.GpuScanner once placed on a device
         self._row_of: dict[str, int] | None = None
         self._lock = threading.Lock()
 
@@ -125,8 +127,18 @@ class Segment:
     def plan(self, filters: Filters, *, now: datetime, dead: np.ndarray | None = None) -> Plan:
         return plan(self.columns, self.vocab, filters, now=now, dead=dead, cache=self.cache)
 
+    def to_device(self, device: str) -> None:
+        """Keep this segment's fp16 rows resident on `device` ("cuda", or "cpu" for the torch
+        path) and scan there; filters, ids and records stay on the host."""
+        from jobsearch.index.gpu import GpuScanner
+
+        rows = self.fp16 if self.int8 is not None else self.vectors.view(np.float16)
+        self.gpu = GpuScanner(rows, device=device)
+
     def topk(self, queries: np.ndarray, k: int, p: Plan) -> tuple[np.ndarray, np.ndarray]:
         """Exact (scores, rows) of each query under plan `p`; rows -1 where fewer pass."""
+        if self.gpu is not None:
+            return self.gpu.topk(queries, k, p)
         if self.int8 is not None:
             return search_int8(self.int8, queries, k, mask=p.mask, rows=p.rows)
         if queries.shape[0] >= BLAS_FROM:
