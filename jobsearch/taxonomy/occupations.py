@@ -154,7 +154,7 @@ _EXTRA_ALIASES = {
     "data science": "15-2051.00", "ml": "15-2051.00", "machine learning": "15-2051.00",
     "teacher": "25-2021.00", "driver": "53-3032.00", "accounting": "13-2011.00",
     "frontend": "15-1254.00", "backend": "15-1252.00", "full stack": "15-1252.00",
-    "ux": "15-1255.00", "designer": "27-1024.00", "recruiting": "13-1071.00",
+    "ux": "15-1255.00", "designer": "27-1024.00", "recruiting": "13-1071.00", "operation": "11-1021.00",
 }
 
 
