@@ -147,10 +147,13 @@ class JobTable:
         skills, employer and the description (the soft-grade teacher reads this; shorter
         input, faster training)."""
         from jobsearch.taxonomy.companies import industry_name
+        from jobsearch.taxonomy.occupations import get_occupation
 
         sen = SENIORITIES[self.seniority[i]] if self.seniority[i] >= 0 else ""
         industry = industry_name(str(self.industry_naics[i] or ""))
-        return (f"{self.title[i]} ({sen}) at {self.company_name[i]}, {industry}. "
+        occ = get_occupation(self.occupation_code[i] or "")
+        role = f" Occupation: {occ.title}; {occ.family_name}." if occ else ""
+        return (f"{self.title[i]} ({sen}) at {self.company_name[i]}, {industry}.{role} "
                 f"Skills: {', '.join(self.skills.row(i))}. {self.description[i]}")
 
     def text(self, i: int) -> str:

@@ -27,14 +27,24 @@ class Pair:
 
 
 def query_side(q: SynthQuery, members: dict[str, Member], jobs: JobTable) -> str:
-    """The raw query text; personalised queries add the member facts they rely on."""
+    """The raw query text plus the occupation the query engine resolves it to (entity
+    resolution, as the job side names its own); personalised queries add the member facts
+    they rely on."""
+    from jobsearch.taxonomy.occupations import get_occupation, match_occupation
+
     text = q.intent.text
+    occ = match_occupation(text)
+    if occ is not None:
+        text = f"{text} | occupation: {occ.title}; {occ.family_name}"
     m = members.get(q.intent.member_id or "")
     if m is None:
         return text
     from jobsearch.taxonomy.places import gazetteer
 
     bits = [m.headline]
+    mine = get_occupation(m.occupation_code or "") if "profile" in q.intent.personal else None
+    if mine is not None:
+        bits.append(f"occupation: {mine.title}; {mine.family_name}")
     if m.location_id:
         bits.append(f"lives in {gazetteer().display_name(m.location_id)}")
     if "connections" in q.intent.personal:
