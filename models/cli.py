@@ -148,6 +148,7 @@ def train_teacher(
     seed: Annotated[int, typer.Option()] = 0,
     soft: Annotated[bool, typer.Option(help="learn grades with the strict filters lifted; the exact filter check "
                                             "gates the teacher (--strict: learn violations from text too)")] = True,
+    evaluate_only: Annotated[bool, typer.Option(help="with --init: no training, refit cut points and report")] = False,
 ) -> None:
     """Train the cross-encoder teacher on policy grades (train split), fit its grade cut
     points on the val split, report QWK vs the policy grader on the test split and
@@ -157,6 +158,8 @@ def train_teacher(
     (role, skills, seniority, mission, meaning) and a strict-filter violation is Bad by the
     exact check, as the policy says; the report gives QWK of both the cross-encoder alone
     (soft grades) and the gated teacher (full grades)."""
+    import dataclasses
+
     import torch
     from jobsearch.models.context import load_grader
     from jobsearch.models.relevance_metrics import agreement_report
@@ -166,6 +169,8 @@ def train_teacher(
 
     from jobsearch import home
 
+    if evaluate_only and not init:
+        raise typer.BadParameter("--evaluate-only needs --init <teacher checkpoint>")
     torch.set_num_threads(threads)
     grader, _ = load_grader(_corpus(corpus_dir))
     allq = read_queries(_queries(queries_path))
@@ -173,13 +178,16 @@ def train_teacher(
     train = build_pairs(split["train"], grader, per_grade=per_grade, seed=seed, soft=soft)
     val = build_pairs(split["val"], grader, per_grade=eval_pairs, seed=seed + 1, soft=soft)
     test = build_pairs(split["test"], grader, per_grade=eval_pairs, seed=seed + 2, soft=soft)
-    test_full = build_pairs(split["test"], grader, per_grade=eval_pairs, seed=seed + 3) if soft else test
+    test_full = test
+    if soft:  # graded with the filters, read in the view the soft teacher learned
+        test_full = [dataclasses.replace(p, job=grader.jobs.soft_text(grader.jobs.row_of[p.job_id]))
+                     for p in build_pairs(split["test"], grader, per_grade=eval_pairs, seed=seed + 3)]
     typer.echo(f"pairs: train {len(train)}, val {len(val)}, test {len(test)}")
     config = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, max_length=max_length, seed=seed,
                          time_budget_s=max_minutes * 60 or None)
     teacher = (CrossEncoderTeacher.load(init) if init else CrossEncoderTeacher.from_base(max_length=max_length, seed=seed))
     teacher.max_length = max_length
-    losses = teacher.train(train, config)
+    losses = [] if evaluate_only else teacher.train(train, config)
     import numpy as np
 
     val_logits = teacher.score([p.query for p in val], [p.job for p in val], progress=True)
@@ -198,8 +206,8 @@ def train_teacher(
         "threads": threads,
         "config": config_dict(config),
         "n_pairs": {"train": len(train), "val": len(val), "test": len(test)},
-        "loss_first_20": float(np.mean(losses[:20])),
-        "loss_last_20": float(np.mean(losses[-20:])),
+        "loss_first_20": float(np.mean(losses[:20])) if losses else None,
+        "loss_last_20": float(np.mean(losses[-20:])) if losses else None,
         "steps": len(losses),
     }
     if soft:  # the teacher as the harness uses it: exact filter check, then the cross-encoder
