@@ -26,6 +26,9 @@ from jobsearch.schema import Filters
 BLAS_FROM = 128
 
 
+FP16_GATHER_MAX = 32_768  # int8 segments gather up to this many rows from their fp16 copy
+
+
 class Segment:
     def __init__(
         self,
@@ -139,8 +142,13 @@ class Segment:
         """Exact (scores, rows) of each query under plan `p`; rows -1 where fewer pass."""
         if self.gpu is not None:
             return self.gpu.topk(queries, k, p)
-        if self.int8 is not None:
+        if self.int8 is not None and (p.rows is None or len(p.rows) > FP16_GATHER_MAX):
             return search_int8(self.int8, queries, k, mask=p.mask, rows=p.rows)
+        if self.int8 is not None:
+            # A selective filter gathers few rows: score them exactly from the fp16 copy
+            # (one pass, no quantise + re-score + proof; 1% of 1M: 0.8 vs 1.4 ms). Many
+            # rows: int8 reads half the bytes (10% of 1M: 8 vs 16 ms).
+            return kernels.scan_topk(self.fp16, queries, k, mask=p.mask, rows=p.rows)
         if queries.shape[0] >= BLAS_FROM:
             return kernels.scan_topk_blas(self.vectors, queries, k, mask=p.mask, rows=p.rows)
         return kernels.scan_topk(self.vectors, queries, k, mask=p.mask, rows=p.rows)
