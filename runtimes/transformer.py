@@ -14,6 +14,21 @@ import kserve
 from jobsearch.runtimes.kserve_io import domain_errors, inputs_of, int_of, response, text_of
 
 
+def check_pairing(encoder_model_id: str, index_dir: Path) -> None:
+    """Refuse to serve query vectors of one model against documents of another (a query
+    tower trained for another retriever, or a stale encoder): the answers would be noise."""
+    from jobsearch.errors import IndexMismatchError
+    from jobsearch.index.layout import Manifest, active_set
+
+    set_dir = active_set(index_dir)
+    index_model = Manifest.read(set_dir).model_id
+    if index_model != encoder_model_id:
+        raise IndexMismatchError(
+            f"the index at {set_dir} was built with encoder {index_model!r}, but queries would be "
+            f"encoded for {encoder_model_id!r}; point --encoder-dir/--encoder-url at the model the "
+            "index was built with (or a query tower trained for it)")
+
+
 class SearchTransformer(kserve.Model):
     def __init__(self, name: str, *, query_url: str, encoder_url: str, encoder_dir: Path,
                  shard_urls: Sequence[str], index_dir: Path, corpus_dir: Path | None = None,
@@ -31,10 +46,12 @@ class SearchTransformer(kserve.Model):
         from jobsearch.pipeline import SearchPipeline
         from jobsearch.taxonomy.places import gazetteer
 
+        encoder = RemoteEncoder(self.encoder_url, self.encoder_dir, timeout_s=self.timeout_s)
+        check_pairing(encoder.model_id, self.index_dir)
         catalog = load_catalog(self.index_dir, self.corpus_dir)
         self.pipeline = SearchPipeline(
             RemoteQueryEngine(self.query_url, timeout_s=self.timeout_s),
-            RemoteEncoder(self.encoder_url, self.encoder_dir, timeout_s=self.timeout_s),
+            encoder,
             RemoteRetriever(self.shard_urls, timeout_s=self.timeout_s),
             None,
             paystats=catalog.paystats,
