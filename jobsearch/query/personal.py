@@ -18,9 +18,10 @@ NEAR_ME = re.compile(
     r"(?:near|close\s+to|around)\s+where\s+i\s+live)\b"
 )
 # "jobs that fit my background": the member's profile becomes the meaning to match.
+_MINE = r"my\s+(?:background|profile|experience|skills?(?:\s+set)?|skillset|cv|resume|career)\b"
 PROFILE = re.compile(
-    r"\b(?:(?:that|which)\s+(?:fit|fits|match|matches|suit|suits)|(?:fitting|matching|suiting|for|like))\s+"
-    r"my\s+(?:background|profile|experience|skills?(?:\s+set)?|skillset|cv|resume|career)\b"
+    rf"\b(?:(?:that|which)\s+)?(?:fit|fits|match|matches|suit|suits|fitting|matching|suiting|for|like)\s+{_MINE}"
+    rf"|\b(?:for\s+(?:someone|somebody|people|a\s+person)\s+)?with\s+{_MINE}"
     r"|\bfor\s+(?:someone|people)\s+like\s+me\b"
 )
 _I_AM = r"(?:i'?m|i’m|i\s+am)"

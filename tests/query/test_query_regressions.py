@@ -98,3 +98,17 @@ def test_a_guarded_town_name_listed_after_a_place_is_a_place(engine: RuleQueryEn
     parsed = engine.parse("security engineer jobs in seattle or oceanside, remote")
     assert parsed.filters.location_ids == ["5809844", "5378771"]
     assert engine.parse("jobs in sales or marketing").filters.location_ids == []
+
+
+@pytest.mark.parametrize("text", ["remote jobs for someone with my skills", "what jobs suit my experience",
+                                  "which roles match my skills", "jobs with my background"])
+def test_more_ways_to_say_fits_my_profile(text: str) -> None:
+    me = Member(member_id="m1", name="A", headline="Data Engineer at Acme", skills=["Python", "SQL"])
+    parsed = RuleQueryEngine(members={"m1": me}).parse(text, "m1")
+    assert parsed.semantic_text == "Data Engineer. Python, SQL"
+
+
+def test_a_role_background_is_a_mission_phrase_not_the_profile() -> None:
+    me = Member(member_id="m1", name="A", headline="Data Engineer at Acme", skills=["Python", "SQL"])
+    parsed = RuleQueryEngine(members={"m1": me}).parse("use my marketing skills to help the environment", "m1")
+    assert "marketing" in parsed.semantic_text and "Data Engineer" not in parsed.semantic_text
