@@ -298,6 +298,17 @@ def _timed(stage: str, into: dict[str, float] | None = None) -> Iterator[None]:
             into[stage] = dt * 1000
 
 
+def check_pairing(encoder_model_id: str, index_model_id: str, set_dir: Path) -> None:
+    """Refuse query vectors of one model against documents of another (a stale index, or
+    a query tower trained for another retriever): the answers would be noise."""
+    if encoder_model_id != index_model_id:
+        raise IndexMismatchError(
+            f"the index at {set_dir} was built with encoder {index_model_id!r}, but queries would be "
+            f"encoded for {encoder_model_id!r}; rebuild the index with `jobsearch index build`, or serve "
+            "the encoder it was built with (or a query tower trained for it)"
+        )
+
+
 def open_pipeline(
     index_dir: Path | None = None, corpus_dir: Path | None = None, *, warm: bool = True
 ) -> SearchPipeline:
@@ -313,12 +324,7 @@ def open_pipeline(
     catalog = catalog_of(index, corpus_dir or home.default_corpus_dir())
     engine = RuleQueryEngine(companies=catalog.companies, members=catalog.members)
     encoder = query_encoder()
-    if index.model_id != encoder.model_id:
-        # Vectors from two different models are not comparable: results would be noise.
-        raise IndexMismatchError(
-            f"the index at {index.set_dir} was built with encoder {index.model_id!r}, but the "
-            f"current encoder is {encoder.model_id!r}; rebuild it with `jobsearch index build`"
-        )
+    check_pairing(encoder.model_id, index.model_id, index.set_dir)
     pipeline = SearchPipeline(
         engine,
         encoder,

@@ -14,21 +14,6 @@ import kserve
 from jobsearch.runtimes.kserve_io import domain_errors, inputs_of, int_of, response, text_of
 
 
-def check_pairing(encoder_model_id: str, index_dir: Path) -> None:
-    """Refuse to serve query vectors of one model against documents of another (a query
-    tower trained for another retriever, or a stale encoder): the answers would be noise."""
-    from jobsearch.errors import IndexMismatchError
-    from jobsearch.index.layout import Manifest, active_set
-
-    set_dir = active_set(index_dir)
-    index_model = Manifest.read(set_dir).model_id
-    if index_model != encoder_model_id:
-        raise IndexMismatchError(
-            f"the index at {set_dir} was built with encoder {index_model!r}, but queries would be "
-            f"encoded for {encoder_model_id!r}; point --encoder-dir/--encoder-url at the model the "
-            "index was built with (or a query tower trained for it)")
-
-
 class SearchTransformer(kserve.Model):
     def __init__(self, name: str, *, query_url: str, encoder_url: str, encoder_dir: Path,
                  shard_urls: Sequence[str], index_dir: Path, corpus_dir: Path | None = None,
@@ -43,11 +28,13 @@ class SearchTransformer(kserve.Model):
         from jobsearch.runtimes.catalog import load_catalog
         from jobsearch.runtimes.remote import RemoteEncoder, RemoteQueryEngine, RemoteRetriever
 
-        from jobsearch.pipeline import SearchPipeline
+        from jobsearch.index.layout import Manifest, active_set
+        from jobsearch.pipeline import SearchPipeline, check_pairing
         from jobsearch.taxonomy.places import gazetteer
 
         encoder = RemoteEncoder(self.encoder_url, self.encoder_dir, timeout_s=self.timeout_s)
-        check_pairing(encoder.model_id, self.index_dir)
+        set_dir = active_set(self.index_dir)
+        check_pairing(encoder.model_id, Manifest.read(set_dir).model_id, set_dir)
         catalog = load_catalog(self.index_dir, self.corpus_dir)
         self.pipeline = SearchPipeline(
             RemoteQueryEngine(self.query_url, timeout_s=self.timeout_s),

@@ -1,5 +1,6 @@
-"""The KServe transformer refuses a query encoder that does not pair with the served
-index (a query tower trained for another retriever), as embedded serving does."""
+"""The KServe transformer's encoder (a query tower on Triton) answers to the document model
+it pairs with, and the pairing check refuses one trained for other documents. (kserve is not
+imported here: it cannot share a process with tritonclient.grpc, see ENVIRONMENT.md.)"""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from jobsearch.runtimes.remote import RemoteEncoder
-from jobsearch.runtimes.transformer import check_pairing
 
 from jobsearch.errors import IndexMismatchError
+from jobsearch.index import FlatIndex
+from jobsearch.pipeline import check_pairing
 
 
 def _tower(demo_home: Path, dest: Path, doc_model_id: str) -> Path:
@@ -24,15 +26,14 @@ def _tower(demo_home: Path, dest: Path, doc_model_id: str) -> Path:
 
 
 def test_a_tower_for_the_served_documents_is_accepted(demo_home: Path, tmp_path: Path) -> None:
-    from jobsearch.index import FlatIndex
-
-    index_model = FlatIndex.open(demo_home / "index").model_id
-    enc = RemoteEncoder("http://127.0.0.1:9/v2/models/query", _tower(demo_home, tmp_path / "q", index_model))
-    assert enc.model_id == index_model  # answers to the documents it pairs with
-    check_pairing(enc.model_id, demo_home / "index")
+    index = FlatIndex.open(demo_home / "index")
+    enc = RemoteEncoder("http://127.0.0.1:9/v2/models/query", _tower(demo_home, tmp_path / "q", index.model_id))
+    assert enc.model_id == index.model_id  # answers to the documents it pairs with
+    check_pairing(enc.model_id, index.model_id, index.set_dir)
 
 
 def test_a_tower_for_other_documents_is_refused(demo_home: Path, tmp_path: Path) -> None:
+    index = FlatIndex.open(demo_home / "index")
     enc = RemoteEncoder("http://127.0.0.1:9/v2/models/query", _tower(demo_home, tmp_path / "q", "another-retriever"))
     with pytest.raises(IndexMismatchError, match="another-retriever"):
-        check_pairing(enc.model_id, demo_home / "index")
+        check_pairing(enc.model_id, index.model_id, index.set_dir)
