@@ -87,10 +87,18 @@ def three_versions(start_exporter, start_prometheus, poll):
     prom = start_prometheus({"jobsearch": [primary, same, slow]})
 
     def ready() -> bool:
-        got = prom.query(promql("1m")["p99_s"])
-        return len([s for s in got if s["value"][1] not in ("NaN", "0")]) == 3
+        q = promql("1m")
+        got = prom.query(q["p99_s"])
+        if len([s for s in got if s["value"][1] not in ("NaN", "0")]) != 3:
+            return False
+        # Wait out start-up: until each version's clicks per search has settled near the 0.3
+        # every exporter draws (a counter born inside the window extrapolates unevenly).
+        clicks = {s["metric"]["model_version"]: float(s["value"][1]) for s in prom.query(q["clicks"])}
+        searches = {s["metric"]["model_version"]: float(s["value"][1]) for s in prom.query(q["searches"])}
+        ctr = [clicks.get(v, 0.0) / searches[v] for v in searches if searches[v]]
+        return len(ctr) == 3 and all(0.27 <= c <= 0.33 for c in ctr)
 
-    poll(ready, timeout_s=30, what="p99 latency of three versions in Prometheus")
+    poll(ready, timeout_s=60, what="p99 latency and settled clicks per search of three versions in Prometheus")
     return prom
 
 
