@@ -158,8 +158,6 @@ def train_teacher(
     (role, skills, seniority, mission, meaning) and a strict-filter violation is Bad by the
     exact check, as the policy says; the report gives QWK of both the cross-encoder alone
     (soft grades) and the gated teacher (full grades)."""
-    import dataclasses
-
     import torch
     from jobsearch.models.context import load_grader
     from jobsearch.models.relevance_metrics import agreement_report
@@ -178,10 +176,8 @@ def train_teacher(
     train = build_pairs(split["train"], grader, per_grade=per_grade, seed=seed, soft=soft)
     val = build_pairs(split["val"], grader, per_grade=eval_pairs, seed=seed + 1, soft=soft)
     test = build_pairs(split["test"], grader, per_grade=eval_pairs, seed=seed + 2, soft=soft)
-    test_full = test
-    if soft:  # graded with the filters, read in the view the soft teacher learned
-        test_full = [dataclasses.replace(p, job=grader.jobs.soft_text(grader.jobs.row_of[p.job_id]))
-                     for p in build_pairs(split["test"], grader, per_grade=eval_pairs, seed=seed + 3)]
+    # graded with the filters, read in the view the soft teacher learned
+    test_full = build_pairs(split["test"], grader, per_grade=eval_pairs, seed=seed + 3, soft_view=True) if soft else test
     typer.echo(f"pairs: train {len(train)}, val {len(val)}, test {len(test)}")
     config = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, max_length=max_length, seed=seed,
                          time_budget_s=max_minutes * 60 or None)
@@ -254,13 +250,13 @@ def train_retriever(
     from jobsearch.models.synth_queries import read_queries
 
     from jobsearch import home
-    from jobsearch.encode.default import QUERY_MODEL, default_encoder
+    from jobsearch.encode.default import QUERY_MODEL, retriever_model_id
     from jobsearch.encode.export import export_retriever
     from jobsearch.pipeline import open_pipeline
 
     torch.set_num_threads(threads)
     models = models_dir or home.models_dir()
-    docs_model = default_encoder(models).model_id
+    docs_model = retriever_model_id(models)
     grader, _ = load_grader(_corpus(corpus_dir))
     pipeline = open_pipeline(index_dir, _corpus(corpus_dir), warm=False)
 

@@ -170,15 +170,16 @@ class QueryTower:
         import shutil
         from pathlib import Path
 
+        from jobsearch.encode.export import TOKENIZER_FILES
         from jobsearch.encode.torch_encoder import base_model_path
 
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        self.embedder.bert.save_pretrained(str(folder))
+        self.embedder.bert.save_pretrained(str(folder))  # writes its own config.json
         base = base_model_path()
-        for f in base.iterdir():
-            if f.is_file() and ("token" in f.name or f.name in ("vocab.txt", "special_tokens_map.json")):
-                shutil.copy2(f, folder / f.name)
+        for name in TOKENIZER_FILES:
+            if name != "config.json" and (base / name).is_file():
+                shutil.copy2(base / name, folder / name)
 
 
 def config_dict(config: TowerConfig) -> dict[str, Any]:

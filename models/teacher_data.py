@@ -75,10 +75,14 @@ def build_pairs(
     per_grade: int,
     seed: int = 0,
     soft: bool = False,
+    soft_view: bool | None = None,
 ) -> list[Pair]:
     """Up to `per_grade` pairs of each grade 0..4, drawn round-robin over queries so no
     query dominates. `soft` grades with the strict filters lifted: what the cross-encoder
-    learns when the exact filter check gates it (`gated_grades`)."""
+    learns when the exact filter check gates it (`violating`). `soft_view` (default: as
+    `soft`) reads the job as `JobTable.soft_text`, the view that cross-encoder learns."""
+    if soft_view is None:
+        soft_view = soft
     from tqdm import tqdm
 
     rng = random.Random(seed)
@@ -97,7 +101,7 @@ def build_pairs(
     for g, pool in pools.items():
         rng.shuffle(pool)
         for q, r in pool[:per_grade]:
-            job = jobs.soft_text(r) if soft else jobs.text(r)
+            job = jobs.soft_text(r) if soft_view else jobs.text(r)
             out.append(Pair(q.query_id, str(jobs.job_id[r]), query_side(q, grader.members, jobs), job, g))
     rng.shuffle(out)
     return out

@@ -25,17 +25,17 @@ class SearchTransformer(kserve.Model):
         self.pipeline: Any = None
 
     def load(self) -> bool:
-        from jobsearch.runtimes.catalog import load_catalog
         from jobsearch.runtimes.remote import RemoteEncoder, RemoteQueryEngine, RemoteRetriever
 
-        from jobsearch.index.layout import Manifest, active_set
+        from jobsearch.catalog import catalog_of
+        from jobsearch.index import FlatIndex
         from jobsearch.pipeline import SearchPipeline, check_pairing
         from jobsearch.taxonomy.places import gazetteer
 
         encoder = RemoteEncoder(self.encoder_url, self.encoder_dir, timeout_s=self.timeout_s)
-        set_dir = active_set(self.index_dir)
-        check_pairing(encoder.model_id, Manifest.read(set_dir).model_id, set_dir)
-        catalog = load_catalog(self.index_dir, self.corpus_dir)
+        index = FlatIndex.open(self.index_dir)  # the served set: its model and its catalog
+        check_pairing(encoder.model_id, index.model_id, index.set_dir)
+        catalog = catalog_of(index, self.corpus_dir)
         self.pipeline = SearchPipeline(
             RemoteQueryEngine(self.query_url, timeout_s=self.timeout_s),
             encoder,

@@ -8,8 +8,16 @@ import sys
 from pathlib import Path
 
 from jobsearch.encode.export import export_retriever, version_dir
-from jobsearch.encode.manifest import MANIFEST_FILE, MODEL_FILE
+from jobsearch.encode.manifest import MANIFEST_FILE, MODEL_FILE, Manifest
 from jobsearch.encode.onnx_encoder import OnnxEncoder
+
+
+def _models(models_dir: Path | None) -> Path:
+    if models_dir is None:
+        from jobsearch.home import models_dir as home_models_dir
+
+        return home_models_dir()
+    return Path(models_dir)
 
 
 def default_encoder(
@@ -18,12 +26,13 @@ def default_encoder(
     """Load `<models_dir>/retriever/1` (default: the data home's models folder), exporting it
     first if it is not there. `max_length` below the exported 128 trades retrieval
     agreement for bulk speed (see docs/encoder.md)."""
-    if models_dir is None:
-        from jobsearch.home import models_dir as home_models_dir
+    return OnnxEncoder.load(ensure_exported(_models(models_dir)), threads=threads, max_length=max_length)
 
-        models_dir = home_models_dir()
-    ensure_exported(Path(models_dir))
-    return OnnxEncoder.load(version_dir(models_dir), threads=threads, max_length=max_length)
+
+def retriever_model_id(models_dir: Path | None = None) -> str:
+    """The retriever's model id from its manifest (exporting it first), without loading
+    a session."""
+    return Manifest.read(ensure_exported(_models(models_dir))).model_id
 
 
 QUERY_MODEL = "query"
@@ -32,24 +41,18 @@ QUERY_MODEL = "query"
 def query_encoder(models_dir: Path | None = None, *, threads: int | None = None) -> OnnxEncoder:
     """The encoder for queries: the tuned query tower at `<models_dir>/query/1` when it was
     trained for the current retriever's documents (`jobsearch eval train-retriever`), else
-    the retriever itself. A tower trained for other documents is ignored with a warning."""
-    from jobsearch.encode.manifest import Manifest
-
-    if models_dir is None:
-        from jobsearch.home import models_dir as home_models_dir
-
-        models_dir = home_models_dir()
-    docs = default_encoder(models_dir, threads=threads)
+    the retriever itself. A tower trained for other documents is ignored with a warning.
+    Only the model that will encode queries is loaded."""
+    models_dir = _models(models_dir)
     tower = version_dir(models_dir, QUERY_MODEL)
-    if not _complete(tower):
-        return docs
-    paired = Manifest.read(tower).doc_model_id
-    if paired != docs.model_id:
+    if _complete(tower):
+        paired, docs = Manifest.read(tower).doc_model_id, retriever_model_id(models_dir)
+        if paired == docs:
+            return OnnxEncoder.load(tower, threads=threads)
         print(f"warning: ignoring the query tower at {tower}: it was trained for documents of "
-              f"{paired!r}, the retriever is {docs.model_id!r}; retrain it with "
+              f"{paired!r}, the retriever is {docs!r}; retrain it with "
               "`jobsearch eval train-retriever`", file=sys.stderr)
-        return docs
-    return OnnxEncoder.load(tower, threads=threads)
+    return default_encoder(models_dir, threads=threads)
 
 
 def ensure_exported(models_dir: Path) -> Path:
