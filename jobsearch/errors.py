@@ -34,3 +34,12 @@ class CorruptShardSetError(JobSearchError):
 
 class ModelNotFoundError(JobSearchError):
     """An exported model is missing (run `jobsearch models export`)."""
+
+
+class RankerUnavailableError(JobSearchError):
+    """The ranker failed or ran past its time budget; the pipeline answers in retrieval
+    order and says so. `reason` is a metric label: "timeout" or "error"."""
+
+    def __init__(self, message: str, *, reason: str = "error") -> None:
+        super().__init__(message)
+        self.reason = reason

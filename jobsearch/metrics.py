@@ -29,6 +29,11 @@ CACHE_EVENTS = Counter(
     "Query cache lookups by cache (personalised, anonymous) and result (hit, miss).",
     ["cache", "result"],
 )
+RANKER_FALLBACKS = Counter(
+    "jobsearch_ranker_fallbacks_total",
+    "Searches answered in retrieval order because the ranker failed or ran past its budget.",
+    ["reason"],
+)
 INDEX_ROWS = Gauge("jobsearch_index_rows", "Live rows in the active shard set (base + delta - tombstones).")
 INDEX_VERSION = Info("jobsearch_index", "Active shard set version and encoder id.")
 INDEX_ACTIVATED = Gauge(

@@ -18,39 +18,20 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from jobsearch.errors import BadQueryError, IndexMismatchError
+from jobsearch.errors import BadQueryError, IndexMismatchError, RankerUnavailableError
 from jobsearch.explain import explain_match
-from jobsearch.metrics import CACHE_EVENTS, STAGE_LATENCY
+from jobsearch.metrics import CACHE_EVENTS, RANKER_FALLBACKS, STAGE_LATENCY
+from jobsearch.query.text import MAX_QUERY_CHARS, normalize_query
 from jobsearch.refine import describe_filter, drop_constraints, filters_without
-from jobsearch.schema import Filters, Member, ParsedQuery, SalaryFloor, SearchResponse, SearchResult
-from jobsearch.stages import Encoder, QueryEngine, Ranker, Retriever
-from jobsearch.taxonomy.currency import from_annual_usd
+from jobsearch.query.relative_pay import for_retrieval
+from jobsearch.schema import Filters, Member, ParsedQuery, SearchResponse, SearchResult
+from jobsearch.stages import STRONG_GRADES, Encoder, MatchCalibration, MatchGrade, QueryEngine, Ranker, Retriever
 
 MAX_K = 100
-MAX_QUERY_CHARS = 1000
 # Retrieve more than asked when a ranker re-orders, so it has candidates to promote.
 RANK_DEPTH = 100
 CACHE_TTL_S = 60.0
 WARM_UP_QUERY = "senior data engineer jobs in Berlin or Seattle, remote, above median pay, posted this week"
-
-
-class PayStatistics(Protocol):
-    def annual_usd(
-        self,
-        stat: str,
-        *,
-        occupation_code: str | None,
-        location_ids: list[str],
-        country_codes: list[str],
-    ) -> float | None: ...
-
-
-class IndexInfo(Protocol):
-    """What the pipeline needs from a retriever beyond `search`: display records, counts."""
-
-    def records(self, job_ids: Sequence[str]) -> list[dict[str, Any]]: ...
-
-    def count(self, filters: Filters, *, now: datetime | None = None) -> int: ...
 
 
 class SearchPipeline:
@@ -61,8 +42,9 @@ class SearchPipeline:
         retriever: Retriever,
         ranker: Ranker | None = None,
         *,
-        paystats: PayStatistics | None = None,
         members: Mapping[str, Member] | None = None,
+        calibration: MatchCalibration | None = None,
+        rank_depth: int = RANK_DEPTH,
         display_name: Any = None,
         cache_size: int = 2048,
     ) -> None:
@@ -70,7 +52,10 @@ class SearchPipeline:
         self.encoder = encoder
         self.retriever = retriever
         self.ranker = ranker
-        self.paystats = paystats
+        # Grades of final scores: the ranker's own calibration when it ranks, else this one
+        # (fitted on retrieval scores), so answers keep honest labels without a ranker.
+        self.calibration = calibration
+        self.rank_depth = rank_depth
         self.members: Mapping[str, Member] = members or {}
         self._display_name = display_name
         self._cache: OrderedDict[tuple[Any, ...], tuple[float, SearchResponse]] = OrderedDict()
@@ -80,7 +65,7 @@ class SearchPipeline:
     # -- public API -------------------------------------------------------------------
 
     def parse(self, text: str, *, member_id: str | None = None) -> ParsedQuery:
-        _check_text(text)
+        text = _check_text(text)
         with _timed("parse"):
             return self.engine.parse(text, member_id)
 
@@ -93,17 +78,14 @@ class SearchPipeline:
         remove: Sequence[str] = (),
         now: datetime | None = None,
     ) -> SearchResponse:
-        _check_text(text)
+        text = _check_text(text)
         if not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise BadQueryError(f"k must be an integer in 1..{MAX_K}, got {k!r}")
         cache_name = "personalised" if member_id else "anonymous"
-        key = (
-            " ".join(text.lower().split()),
-            member_id,
-            k,
-            tuple(sorted(remove)),
-            self._index_version(),
-        )
+        # Keyed by everything that determines the answer: the exact text the parser reads
+        # (case kept: "Reading" is a town, "reading" is not), member, k, removals, and the
+        # versions of the index and models.
+        key = (text, member_id, k, tuple(sorted(set(remove))), *self._versions())
         use_cache = now is None
         if use_cache and (hit := self._cache_get(key)) is not None:
             CACHE_EVENTS.labels(cache=cache_name, result="hit").inc()
@@ -140,26 +122,43 @@ class SearchPipeline:
         with _timed("parse", timings):
             parsed = self.engine.parse(text, member_id)
         parsed = drop_constraints(parsed, remove)
-        query_filters = self._resolve_pay(parsed)
-        parsed = parsed.model_copy(update={"filters": query_filters})
-        retrieval_filters = _for_retrieval(query_filters)
+        retrieval_filters = for_retrieval(parsed.filters)
 
         with _timed("encode", timings):
             vector = self.encoder.encode([parsed.semantic_text or text])
-        depth = max(k, RANK_DEPTH) if self.ranker else k
+        depth = max(k, self.rank_depth) if self.ranker else k
         with _timed("retrieve", timings):
-            hits = self.retriever.search(
-                np.asarray(vector, dtype=np.float32), retrieval_filters, depth, now=now
+            candidates = self.retriever.search(
+                np.asarray(vector, dtype=np.float32), retrieval_filters, depth, now=now, with_records=True
             )[0]
-        records = _index(self.retriever).records(hits.job_ids) if len(hits) else []
-        scores = np.asarray(hits.scores, dtype=np.float32)
+        records = candidates.records or []
+        scores = np.asarray(candidates.scores, dtype=np.float32)
+        calibration, ranked_by, note = self.calibration, "retrieval", None
         with _timed("rank", timings):
             if self.ranker is not None and records:
-                scores = np.asarray(
-                    self.ranker.rank(parsed, hits.job_ids, scores), dtype=np.float32
-                )
-            order = np.argsort(-scores, kind="stable")[:k]
-        results = [self._result(records[i], float(scores[i]), parsed, now) for i in order]
+                member = self.members.get(member_id) if member_id else None
+                try:
+                    scores = np.asarray(self.ranker.rank(parsed, candidates, member=member), dtype=np.float32)
+                    calibration, ranked_by = getattr(self.ranker, "calibration", None), "ranker"
+                except RankerUnavailableError as exc:
+                    # A slow or broken ranker costs order, never the answer.
+                    RANKER_FALLBACKS.labels(reason=exc.reason).inc()
+                    note = f"results are in retrieval order: {exc}"
+            order = np.argsort(-scores, kind="stable")
+        grades, match_scores = _grades(calibration, scores)
+        strong = None if grades is None else sum(g in STRONG_GRADES for g in grades)
+        top = order[:k]
+        results = [
+            self._result(
+                records[i],
+                float(scores[i]),
+                parsed,
+                now,
+                match=None if grades is None else grades[i],
+                match_score=None if match_scores is None else float(match_scores[i]),
+            )
+            for i in top
+        ]
         empty_reason = None if results else self._empty_reason(retrieval_filters, parsed, now)
         timings["total"] = (time.perf_counter() - t0) * 1000
         # Misses only (docs/slo.md): the latency SLI is the cost of real work.
@@ -167,43 +166,24 @@ class SearchPipeline:
         return SearchResponse(
             query=parsed,
             results=results,
-            total_matching=hits.n_matching,
+            total_matching=candidates.n_matching,
+            total_strong=strong,
+            total_strong_exact=candidates.n_matching <= len(candidates),
+            ranked_by=ranked_by,
+            ranking_note=note,
             empty_reason=empty_reason,
             timings_ms={name: round(ms, 3) for name, ms in timings.items()},
         )
 
-    def _resolve_pay(self, parsed: ParsedQuery) -> Filters:
-        """Turn {"relative": "median"} into an amount from pay statistics of role and place."""
-        floor = parsed.filters.min_salary
-        if floor is None or floor.relative is None or floor.amount is not None:
-            return parsed.filters
-        if self.paystats is None:
-            raise BadQueryError(
-                f"'{floor.relative} pay' needs pay statistics, which this index lacks"
-            )
-        from jobsearch.taxonomy.occupations import match_occupation
-
-        occupation = match_occupation(parsed.semantic_text) if parsed.semantic_text else None
-        f = parsed.filters
-        usd = self.paystats.annual_usd(
-            floor.relative,
-            occupation_code=occupation.code if occupation else None,
-            location_ids=list(f.location_ids),
-            country_codes=list(f.country_codes),
-        )
-        if usd is None:
-            raise BadQueryError(
-                f"no pay statistics to resolve '{floor.relative} pay' for this role and place"
-            )
-        currency = floor.currency or "USD"
-        amount = round(from_annual_usd(usd, currency, "year"), -2)
-        resolved = SalaryFloor(
-            amount=amount, currency=currency, period="year", relative=floor.relative
-        )
-        return f.model_copy(update={"min_salary": resolved})
-
     def _result(
-        self, rec: Mapping[str, Any], score: float, parsed: ParsedQuery, now: datetime
+        self,
+        rec: Mapping[str, Any],
+        score: float,
+        parsed: ParsedQuery,
+        now: datetime,
+        *,
+        match: MatchGrade | None = None,
+        match_score: float | None = None,
     ) -> SearchResult:
         from jobsearch.corpus.table import row_to_posting
 
@@ -224,12 +204,14 @@ class SearchPipeline:
             seniority=p.seniority,
             employment_type=p.employment_type,
             score=round(score, 6),
+            match=match,
+            match_score=None if match_score is None else round(match_score, 4),
             why=explain_match(p, parsed, score=score, now=now, place_name=location),
         )
 
     def _empty_reason(self, filters: Filters, parsed: ParsedQuery, now: datetime) -> str:
         """Name the constraint that emptied the results: the one whose removal brings most back."""
-        index = _index(self.retriever)
+        index = self.retriever
         best: tuple[int, str] | None = None
         for name in sorted(_active(filters)):
             count = index.count(filters_without(filters, name), now=now)
@@ -259,31 +241,37 @@ class SearchPipeline:
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
 
-    def _index_version(self) -> Any:
-        return getattr(self.retriever, "version", None)
+    def _versions(self) -> tuple[Any, ...]:
+        return (
+            getattr(self.retriever, "version", None),
+            getattr(self.encoder, "model_id", None),
+            getattr(self.ranker, "model_id", None),
+        )
 
 
-def _check_text(text: str) -> None:
-    if not isinstance(text, str) or not text.strip():
-        raise BadQueryError("query text is empty")
+def _check_text(text: str) -> str:
+    """The normalised text (what the parser and the cache key see), or BadQueryError."""
+    if not isinstance(text, str):
+        raise BadQueryError("query text must be a string")
     if len(text) > MAX_QUERY_CHARS:
         raise BadQueryError(f"query text is {len(text)} characters; the limit is {MAX_QUERY_CHARS}")
+    text = normalize_query(text)
+    if not text:
+        raise BadQueryError("query text is empty: type what job you are looking for")
+    return text
 
 
-def _for_retrieval(filters: Filters) -> Filters:
-    """The index takes amounts only; the relative label stays in the response for display."""
-    floor = filters.min_salary
-    if floor is None or floor.relative is None:
-        return filters
-    return filters.model_copy(update={"min_salary": floor.model_copy(update={"relative": None})})
+def _grades(
+    calibration: MatchCalibration | None, scores: np.ndarray
+) -> tuple[list[MatchGrade] | None, np.ndarray | None]:
+    if calibration is None or not len(scores):
+        return None, None
+    grades, match_scores = calibration.grade(scores)
+    return list(grades), np.clip(np.asarray(match_scores, dtype=np.float64), 0.0, 1.0)
 
 
 def _active(filters: Filters) -> set[str]:
     return {name for name, value in filters if value not in (None, [], ())}
-
-
-def _index(retriever: Retriever) -> IndexInfo:
-    return retriever  # type: ignore[return-value]  # FlatIndex and remote retrievers both expose it
 
 
 @contextmanager
@@ -317,12 +305,12 @@ def open_pipeline(
     from jobsearch.catalog import catalog_of
     from jobsearch.encode.default import query_encoder
     from jobsearch.index import FlatIndex
-    from jobsearch.query.engine import RuleQueryEngine
+    from jobsearch.query.engine import build_query_engine
     from jobsearch.taxonomy.places import gazetteer
 
     index = FlatIndex.open(index_dir or home.default_index_dir())
     catalog = catalog_of(index, corpus_dir or home.default_corpus_dir())
-    engine = RuleQueryEngine(companies=catalog.companies, members=catalog.members)
+    engine = build_query_engine(catalog)
     encoder = query_encoder()
     check_pairing(encoder.model_id, index.model_id, index.set_dir)
     pipeline = SearchPipeline(
@@ -330,7 +318,6 @@ def open_pipeline(
         encoder,
         index,
         None,
-        paystats=catalog.paystats,
         members=catalog.members,
         display_name=gazetteer().display_name,
     )

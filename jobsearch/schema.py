@@ -172,6 +172,12 @@ class SearchResult(BaseModel):
     seniority: Seniority
     employment_type: EmploymentType
     score: float
+    match: Literal["excellent", "good", "fair", "poor"] | None = Field(
+        default=None, description="predicted grade of the match (calibrated); null when no calibration is loaded"
+    )
+    match_score: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="calibrated probability that the match is good or better"
+    )
     why: list[str] = Field(default_factory=list)
 
 
@@ -180,6 +186,14 @@ class SearchResponse(BaseModel):
     query: ParsedQuery
     results: list[SearchResult]
     total_matching: int = Field(description="postings that pass every strict filter")
+    total_strong: int | None = Field(
+        default=None,
+        description="good-or-better matches among the postings that pass the filters (a lower bound "
+        "when more postings pass than were graded; see `total_strong_exact`); null without calibration",
+    )
+    total_strong_exact: bool = Field(default=True, description="false when total_strong is a lower bound")
+    ranked_by: str = Field(default="retrieval", description="'ranker' or 'retrieval' (the order of results)")
+    ranking_note: str | None = Field(default=None, description="why the ranker was skipped, when it was")
     empty_reason: str | None = None
     timings_ms: dict[str, float] = Field(default_factory=dict)
 

@@ -31,10 +31,9 @@ class QueryEngineServer(kserve.Model):
         # Companies come from the served set: rebuilt (then swapped in) after a promotion.
         from jobsearch.runtimes.catalog import load_catalog
 
-        from jobsearch.query.engine import RuleQueryEngine
+        from jobsearch.query.engine import build_query_engine
 
-        catalog = load_catalog(index_dir, self.corpus_dir)
-        self.engine = RuleQueryEngine(companies=catalog.companies, members=catalog.members)
+        self.engine = build_query_engine(load_catalog(index_dir, self.corpus_dir))
 
     def predict(self, payload: Any, headers: dict[str, str] | None = None,
                 response_headers: dict[str, str] | None = None) -> Any:

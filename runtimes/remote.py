@@ -17,7 +17,7 @@ import numpy as np
 from jobsearch.runtimes.v2 import RemoteStageError, V2Client
 
 from jobsearch.schema import Filters, ParsedQuery
-from jobsearch.stages import Hits
+from jobsearch.stages import Candidates
 
 ENCODER_OUTPUT = "sentence_embedding"
 
@@ -88,7 +88,7 @@ class RemoteRetriever:
             time.sleep(0.05)
 
     def search(self, vectors: np.ndarray, filters: Filters, k: int, *,
-               now: datetime | None = None) -> list[Hits]:
+               now: datetime | None = None, with_records: bool = False) -> list[Candidates]:
         q = np.asarray(vectors, dtype=np.float32)
         if q.ndim == 1:
             q = q[None]
@@ -99,7 +99,11 @@ class RemoteRetriever:
         from jobsearch.index.merge import merge_hits
 
         per_shard = [_hits(a) for a in self._consistent(inputs)]
-        return merge_hits(per_shard, k)
+        merged = merge_hits(per_shard, k)
+        if with_records:
+            for c in merged:
+                c.records = self.records(c.job_ids)
+        return merged
 
     def records(self, job_ids: Sequence[str]) -> list[dict[str, object]]:
         if not job_ids:
@@ -142,12 +146,14 @@ class RemoteRetriever:
         return str(self._information()["model_id"])
 
 
-def _hits(answer: dict[str, np.ndarray]) -> list[Hits]:
+def _hits(answer: dict[str, np.ndarray]) -> list[Candidates]:
     ids, scores = answer["job_ids"], answer["scores"]
     counts, matching = answer["counts"], answer["n_matching"]
+    version = str(answer["version"][0])
     return [
-        Hits([str(x) for x in ids[i][: int(counts[i])]],
-             np.asarray(scores[i][: int(counts[i])], dtype=np.float32), int(matching[i]))
+        Candidates([str(x) for x in ids[i][: int(counts[i])]],
+                   np.asarray(scores[i][: int(counts[i])], dtype=np.float32), int(matching[i]),
+                   version=version)
         for i in range(len(counts))
     ]
 

@@ -41,7 +41,6 @@ class SearchTransformer(kserve.Model):
             encoder,
             RemoteRetriever(self.shard_urls, timeout_s=self.timeout_s),
             None,
-            paystats=catalog.paystats,
             members=catalog.members,
             display_name=gazetteer().display_name,
         )
@@ -53,11 +52,10 @@ class SearchTransformer(kserve.Model):
         return True
 
     def _refresh(self, index_dir: Path) -> None:
-        # Pay statistics follow the served set (the stages themselves are stateless clients).
+        # Members follow the served set (the stages themselves are stateless clients).
         from jobsearch.runtimes.catalog import load_catalog
 
-        catalog = load_catalog(index_dir, self.corpus_dir)
-        self.pipeline.paystats, self.pipeline.members = catalog.paystats, catalog.members
+        self.pipeline.members = load_catalog(index_dir, self.corpus_dir).members
 
     def predict(self, payload: Any, headers: dict[str, str] | None = None,
                 response_headers: dict[str, str] | None = None) -> Any:

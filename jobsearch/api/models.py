@@ -7,11 +7,9 @@ from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from jobsearch.query.text import MAX_QUERY_CHARS
 from jobsearch.schema import Filters, Member
 
-# A query longer than this is not a job search (pasted documents, abuse): refused as 4xx
-# before any stage runs. The pipeline keeps its own limit; this one protects the server.
-MAX_QUERY_CHARS = 1000
 MAX_REMOVE_ITEMS = 50
 
 # Filters whose value is a list: "filter:value" removes one value. For the others the

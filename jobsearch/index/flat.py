@@ -18,11 +18,11 @@ import pyarrow as pa
 
 from jobsearch.errors import CorruptShardSetError
 from jobsearch.index import layout
-from jobsearch.index.merge import merge_candidates
+from jobsearch.index.merge import merge_order
 from jobsearch.index.segment import Segment
 from jobsearch.index.shardset import ShardSet, load_set
 from jobsearch.schema import Filters
-from jobsearch.stages import Hits
+from jobsearch.stages import Candidates
 
 MAX_K = 10_000
 
@@ -131,9 +131,18 @@ class FlatIndex:
             raise ValueError("query vectors contain NaN or infinity")
         return np.ascontiguousarray(q)
 
-    def search(self, vectors: np.ndarray, filters: Filters, k: int, *, now: datetime | None = None) -> list[Hits]:
+    def search(
+        self,
+        vectors: np.ndarray,
+        filters: Filters,
+        k: int,
+        *,
+        now: datetime | None = None,
+        with_records: bool = False,
+    ) -> list[Candidates]:
         """Exact filtered top-k per query vector: no posting violating `filters` is ever
-        returned, and none passing them is missed. `filters.min_salary` must be resolved."""
+        returned, and none passing them is missed. `filters.min_salary` must be resolved.
+        With `with_records`, the records come from the same snapshot as the scores."""
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= MAX_K:
             raise ValueError(f"k must be an integer in [1, {MAX_K}], got {k!r}")
         q = self._queries(vectors)
@@ -141,6 +150,7 @@ class FlatIndex:
         view = self._view  # one snapshot for the whole call
         scores: list[list[np.ndarray]] = [[] for _ in range(q.shape[0])]
         ids: list[list[list[str]]] = [[] for _ in range(q.shape[0])]
+        where: list[list[tuple[int, np.ndarray]]] = [[] for _ in range(q.shape[0])]
         matching = 0
         for i, seg in enumerate(view.segments):
             p = seg.plan(filters, now=now, dead=view.dead_of(i))
@@ -152,11 +162,15 @@ class FlatIndex:
                 ok = r[qi] >= 0
                 scores[qi].append(s[qi][ok])
                 ids[qi].append(seg.ids_at(r[qi][ok]))
+                where[qi].append((i, r[qi][ok]))
         _observe_selectivity(matching, view)
         out = []
         for qi in range(q.shape[0]):
-            jid, sc = merge_candidates(scores[qi], ids[qi], int(k))
-            out.append(Hits(jid, sc, matching))
+            order, sc = merge_order(scores[qi], int(k))
+            flat_ids = [j for part in ids[qi] for j in part]
+            jid = [flat_ids[o] for o in order]
+            recs = _records_of(view, where[qi], order) if with_records else None
+            out.append(Candidates(jid, sc, matching, version=view.base.version, records=recs))
         return out
 
     def count(self, filters: Filters, *, now: datetime | None = None) -> int:
@@ -297,6 +311,19 @@ class FlatIndex:
         INDEX_VERSION.info({"version": self.version, "model_id": self.model_id})
         if activated:
             INDEX_ACTIVATED.set(time.time())
+
+
+def _records_of(view: View, where: list[tuple[int, np.ndarray]], order: np.ndarray) -> list[dict[str, object]]:
+    """Records of the merged top-k from the snapshot that scored them: one take per segment."""
+    seg_of = np.concatenate([np.full(len(rows), i) for i, rows in where]) if where else np.zeros(0, int)
+    row_of = np.concatenate([rows for _, rows in where]) if where else np.zeros(0, int)
+    out: list[dict[str, object] | None] = [None] * len(order)
+    chosen_seg, chosen_row = seg_of[order], row_of[order]
+    for i in np.unique(chosen_seg):
+        at = np.flatnonzero(chosen_seg == i)
+        for pos, rec in zip(at, view.segments[int(i)].records_at(chosen_row[at].tolist()), strict=True):
+            out[int(pos)] = rec
+    return out  # type: ignore[return-value]  # every position was filled above
 
 
 def _observe_selectivity(matching: int, view: View) -> None:

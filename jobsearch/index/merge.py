@@ -7,23 +7,23 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from jobsearch.stages import Hits
+from jobsearch.stages import Candidates
 
 
-def merge_candidates(
-    scores: Sequence[np.ndarray], job_ids: Sequence[Sequence[str]], k: int
-) -> tuple[list[str], np.ndarray]:
-    """Best k of several (scores, ids) lists, best first; ties keep the earlier list's order."""
+def merge_order(scores: Sequence[np.ndarray], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (into the concatenation of `scores`) of the best k, best first, and their
+    scores; ties keep the earlier list's order."""
     if not scores:
-        return [], np.zeros(0, np.float32)
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
     s = np.concatenate([np.asarray(x, dtype=np.float32) for x in scores])
-    ids = [j for part in job_ids for j in part]
     order = np.argsort(-s, kind="stable")[:k]
-    return [ids[i] for i in order], s[order]
+    return order, s[order]
 
 
-def merge_hits(per_shard: Sequence[Sequence[Hits]], k: int) -> list[Hits]:
-    """Merge the answers of several shards (each a list of Hits, one per query)."""
+def merge_hits(per_shard: Sequence[Sequence[Candidates]], k: int) -> list[Candidates]:
+    """Merge the answers of several shards (each a list of Candidates, one per query).
+    Records travel with their ids; the version is the shards' common one (None when they
+    differ: callers that need one version check it before merging)."""
     if not per_shard:
         return []
     nq = len(per_shard[0])
@@ -32,6 +32,18 @@ def merge_hits(per_shard: Sequence[Sequence[Hits]], k: int) -> list[Hits]:
     out = []
     for q in range(nq):
         parts = [shard[q] for shard in per_shard]
-        ids, sc = merge_candidates([p.scores for p in parts], [p.job_ids for p in parts], k)
-        out.append(Hits(ids, sc, sum(p.n_matching for p in parts)))
+        versions = {p.version for p in parts}
+        order, sc = merge_order([p.scores for p in parts], k)
+        ids = [j for p in parts for j in p.job_ids]
+        with_records = all(p.records is not None for p in parts)
+        recs = [r for p in parts for r in (p.records or [])] if with_records else None
+        out.append(
+            Candidates(
+                [ids[i] for i in order],
+                sc,
+                sum(p.n_matching for p in parts),
+                version=versions.pop() if len(versions) == 1 else None,
+                records=[recs[i] for i in order] if recs is not None else None,
+            )
+        )
     return out

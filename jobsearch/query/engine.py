@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jobsearch.errors import BadQueryError, UnknownMemberError
 from jobsearch.query.companies import CompanyMatcher, extract_company_type
@@ -18,12 +18,15 @@ from jobsearch.query.pay import extract_pay, settle_pay
 from jobsearch.query.personal import extract_personal
 from jobsearch.query.places import PlaceParser
 from jobsearch.query.recency import extract_recency
+from jobsearch.query.relative_pay import PayStatistics, resolve_relative_pay
 from jobsearch.query.semantic import semantic_text
-from jobsearch.query.text import QueryText
+from jobsearch.query.text import MAX_QUERY_CHARS, QueryText, normalize_query
 from jobsearch.query.workplace import extract_workplace
 from jobsearch.schema import Company, Filters, Member, ParsedQuery
 
-MAX_QUERY_CHARS = 1000
+if TYPE_CHECKING:
+    from jobsearch.catalog import Catalog
+
 # Left alone, these say nothing about the role: the query is only constraints.
 _EMPTY_MEANING = frozenset({"work", "working", "employment", "anything", "something", "stuff"})
 
@@ -36,14 +39,20 @@ class RuleQueryEngine:
         *,
         companies: Sequence[Company] = (),
         members: Mapping[str, Member] | None = None,
+        paystats: PayStatistics | None = None,
         now: datetime | None = None,
     ) -> None:
         self.companies = CompanyMatcher(companies)
         self.members: Mapping[str, Member] = members or {}
+        # Without statistics "above median pay" stays relative (the parse contract of
+        # `jobsearch parse` offline); a pipeline refuses to search it.
+        self.paystats = paystats
         self.now = now  # reserved: absolute dates ("since March 3") need a clock
 
     def parse(self, text: str, member_id: str | None = None) -> ParsedQuery:
-        if not isinstance(text, str) or not text.strip():
+        if isinstance(text, str):
+            text = normalize_query(text)
+        if not isinstance(text, str) or not text:
             raise BadQueryError("the query is empty: type what job you are looking for")
         if len(text) > MAX_QUERY_CHARS:
             raise BadQueryError(f"the query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
@@ -78,15 +87,26 @@ class RuleQueryEngine:
             meaning = ""
         if draft.profile_text:
             meaning = f"{meaning} {draft.profile_text}".strip()
+        filters = Filters.model_validate(draft.filters)
+        if self.paystats is not None:
+            filters = resolve_relative_pay(filters, meaning, self.paystats)
         return ParsedQuery(
             text=text,
             semantic_text=meaning,
-            filters=Filters.model_validate(draft.filters),
+            filters=filters,
             unresolved=draft.unresolved,
             suggestions=draft.suggestions,
             constraints=draft.constraints,
             member_id=member_id if draft.member_used else None,
         )
+
+
+def build_query_engine(catalog: Catalog | None = None) -> RuleQueryEngine:
+    """The one factory of the query engine for the CLI, the API and the query server:
+    companies, members and pay statistics of the served postings when a catalog is given."""
+    if catalog is None:
+        return RuleQueryEngine()
+    return RuleQueryEngine(companies=catalog.companies, members=catalog.members, paystats=catalog.paystats)
 
 
 def parse_json(engine: RuleQueryEngine, text: str, member_id: str | None = None) -> dict[str, Any]:

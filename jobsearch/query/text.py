@@ -9,6 +9,11 @@ import unicodedata
 from functools import lru_cache
 
 CONSUMED = "\x00"
+# The one limit on query length (API model, pipeline and engine all read it).
+MAX_QUERY_CHARS = 1000
+# Format characters (zero-width space/joiners, BOM, bidi marks) are invisible: "Bo\u200bston"
+# must read as "Boston", not as the place "Bo".
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _WORD = re.compile(r"[^\W_]+")
 # German transliteration so "Muenchen" / "Zuerich" find "München" / "Zürich".
@@ -23,6 +28,15 @@ def fold_char(ch: str) -> str:
     if len(base) == 1:
         return base
     return low if len(low) == 1 else ch
+
+
+def normalize_query(text: str) -> str:
+    """The text exactly as the parser reads it: NFKC (full-width and compatibility forms to
+    their plain spelling), format characters removed, runs of whitespace as one space.
+    Case is kept: the parser reads capitals ("Reading" the town, "reading" the word), so
+    anything keyed by query text (the response cache) must key by this, not a lower-cased form."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return " ".join(text.split())
 
 
 def fold(text: str) -> str:
