@@ -14,18 +14,26 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from jobsearch.errors import BadQueryError, IndexMismatchError, RankerUnavailableError
 from jobsearch.explain import explain_match
 from jobsearch.metrics import CACHE_EVENTS, RANKER_FALLBACKS, STAGE_LATENCY
+from jobsearch.query.relative_pay import for_retrieval
 from jobsearch.query.text import MAX_QUERY_CHARS, normalize_query
 from jobsearch.refine import describe_filter, drop_constraints, filters_without
-from jobsearch.query.relative_pay import for_retrieval
 from jobsearch.schema import Filters, Member, ParsedQuery, SearchResponse, SearchResult
-from jobsearch.stages import STRONG_GRADES, Encoder, MatchCalibration, MatchGrade, QueryEngine, Ranker, Retriever
+from jobsearch.stages import (
+    STRONG_GRADES,
+    Encoder,
+    MatchCalibration,
+    MatchGrade,
+    QueryEngine,
+    Ranker,
+    Retriever,
+)
 
 MAX_K = 100
 # Retrieve more than asked when a ranker re-orders, so it has candidates to promote.
