@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,35 +18,12 @@ import pyarrow as pa
 from jobsearch.errors import CorruptShardSetError
 from jobsearch.index import layout
 from jobsearch.index.merge import merge_order
-from jobsearch.index.segment import Segment
 from jobsearch.index.shardset import ShardSet, load_set
+from jobsearch.index.view import View
 from jobsearch.schema import Filters
 from jobsearch.stages import Candidates
 
 MAX_K = 10_000
-
-
-@dataclass(frozen=True)
-class View:
-    base: ShardSet
-    delta: tuple[Segment, ...] = ()
-    dead: tuple[np.ndarray | None, ...] = ()  # tombstones, aligned with `segments`
-    log: tuple[tuple[str, object], ...] = field(default=())  # mutations since `base` (for compaction)
-
-    @property
-    def segments(self) -> tuple[Segment, ...]:
-        return self.base.segments + self.delta
-
-    def dead_of(self, i: int) -> np.ndarray | None:
-        return self.dead[i] if i < len(self.dead) else None
-
-    @property
-    def live_rows(self) -> int:
-        total = 0
-        for i, seg in enumerate(self.segments):
-            dead = self.dead_of(i)
-            total += seg.rows - (0 if dead is None else int(np.count_nonzero(dead)))
-        return total
 
 
 def index_device() -> str | None:
@@ -296,13 +272,28 @@ class FlatIndex:
     def compact(self, out_dir: Path | None = None, *, background: bool = False) -> Path | threading.Thread:
         """Write base + delta - tombstones as a new shard set and swap to it; changes made
         while it runs are replayed onto the new set."""
-        from jobsearch.index.turnover import compact
-
         if background:
-            t = threading.Thread(target=compact, args=(self, out_dir), daemon=True, name="index-compaction")
+            t = threading.Thread(target=self._compact, args=(out_dir,), daemon=True, name="index-compaction")
             t.start()
             return t
-        return compact(self, out_dir)
+        return self._compact(out_dir)
+
+    def _compact(self, out_dir: Path | None) -> Path:
+        from jobsearch.errors import JobSearchError
+        from jobsearch.index.turnover import compacted_set, replay
+
+        snapshot = self._view
+        target = Path(out_dir) if out_dir is not None else (self._root or snapshot.base.path.parent)
+        fresh = compacted_set(snapshot, target)
+        with self._write:
+            current = self._view
+            if current.base is not snapshot.base:
+                raise JobSearchError("the index swapped to another set during compaction; compaction dropped")
+            self._previous, self._view = current, replay(View(base=fresh), current.log[len(snapshot.log):])
+        if self._root is not None and target.resolve() == Path(self._root).resolve():
+            layout.point_to(self._root, fresh.path)
+        self._publish_metrics(activated=True)
+        return fresh.path
 
     def _publish_metrics(self, *, activated: bool = False) -> None:
         from jobsearch.metrics import INDEX_ACTIVATED, INDEX_ROWS, INDEX_VERSION

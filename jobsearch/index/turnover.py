@@ -5,16 +5,14 @@ a new `View`; nothing a reader holds is ever modified in place."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 
-from jobsearch.errors import InvalidPostingError, JobSearchError
+from jobsearch.errors import InvalidPostingError
 from jobsearch.index.segment import Segment, records_table
-
-if TYPE_CHECKING:
-    from jobsearch.index.flat import FlatIndex, View
+from jobsearch.index.shardset import ShardSet
+from jobsearch.index.view import View
 
 
 def _tombstone(view: View, job_ids: list[str]) -> tuple[list[np.ndarray | None], int]:
@@ -43,8 +41,6 @@ def _tombstone(view: View, job_ids: list[str]) -> tuple[list[np.ndarray | None],
 
 
 def add(view: View, vectors: np.ndarray, rows: pa.Table | list[dict[str, object]]) -> View:
-    from jobsearch.index.flat import View
-
     table = records_table(rows)
     if vectors.shape[0] != table.num_rows:
         raise ValueError(f"{vectors.shape[0]} vectors for {table.num_rows} postings")
@@ -60,8 +56,6 @@ def add(view: View, vectors: np.ndarray, rows: pa.Table | list[dict[str, object]
 
 
 def remove(view: View, job_ids: list[str]) -> tuple[View, int]:
-    from jobsearch.index.flat import View
-
     dead, n = _tombstone(view, job_ids)
     return View(base=view.base, delta=view.delta, dead=tuple(dead), log=view.log + (("remove", job_ids),)), n
 
@@ -87,30 +81,16 @@ def live_arrays(view: View) -> tuple[np.ndarray, pa.Table]:
     return np.concatenate(vecs), pa.concat_tables(tables)
 
 
-def compact(index: FlatIndex, out_dir: Path | None = None) -> Path:
-    """Fold the index's delta and tombstones into a new verified shard set, swap to it and
-    replay the changes that arrived meanwhile. Returns the new set's folder."""
+def compacted_set(view: View, target: Path) -> ShardSet:
+    """Write the live rows of `view` as a new shard set under the index root `target`
+    (not activated) and load it verified. `FlatIndex.compact` swaps to it."""
     from jobsearch.index.build import build_from_arrays
-    from jobsearch.index.flat import View
     from jobsearch.index.shardset import load_set
 
-    snapshot = index.view
-    base = snapshot.base
-    vectors, table = live_arrays(snapshot)
-    target = Path(out_dir) if out_dir is not None else (index._root or base.path.parent)
+    base = view.base
+    vectors, table = live_arrays(view)
     new_dir = build_from_arrays(
         target, vectors, table, model_id=base.manifest.model_id, shards=len(base.segments),
         dtype=base.manifest.dtype, activate=False, verify=False,
     )
-    fresh = load_set(new_dir, verify=True, expect_dim=base.dim)
-    with index._write:
-        current = index._view
-        if current.base is not base:
-            raise JobSearchError("the index swapped to another set during compaction; compaction dropped")
-        index._previous, index._view = current, replay(View(base=fresh), current.log[len(snapshot.log):])
-    if index._root is not None and Path(target).resolve() == Path(index._root).resolve():
-        from jobsearch.index.layout import point_to
-
-        point_to(index._root, new_dir)
-    index._publish_metrics(activated=True)
-    return new_dir
+    return load_set(new_dir, verify=True, expect_dim=base.dim)
