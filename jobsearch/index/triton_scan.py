@@ -15,7 +15,7 @@ import torch
 import triton
 import triton.language as tl
 
-from jobsearch.index.gpu import LO_SCALE, TRITON_MAX_K, split_query, unpack_keys
+from jobsearch.index.gpu_keys import LO_SCALE, TRITON_MAX_K, split_query, unpack_keys
 
 # From this many queries the scores come from tensor-core dots (padded to 16 queries);
 # below, each program scores one query with an fp32 reduction (no padding work).
