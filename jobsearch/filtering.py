@@ -79,13 +79,22 @@ def violations(
     failed: list[str] = []
     locations = [str(x) for x in (row.get("location_ids") or [])]  # type: ignore[attr-defined]
 
+    # Excluded places drop out first; the posting must still be listed somewhere else that
+    # is wanted ("Texas but not Houston": Austin passes, Houston fails, Houston+Austin passes).
+    excluded = set(filters.exclude_location_ids)
+    excluded_countries = {c.upper() for c in filters.exclude_country_codes}
+    if excluded or excluded_countries:
+        kept = [loc for loc in locations if loc not in excluded and country_of(loc) not in excluded_countries]
+        if not kept:
+            failed.append("exclude_location_ids" if filters.exclude_location_ids else "exclude_country_codes")
+        locations = kept
     if filters.location_ids or filters.country_codes:
         wanted = set(filters.location_ids)
         countries = {c.upper() for c in filters.country_codes}
         hit = any(loc in wanted for loc in locations) or any(
             country_of(loc) in countries for loc in locations
         )
-        if not hit:
+        if not hit and not failed:
             failed.append("location_ids" if filters.location_ids else "country_codes")
 
     if filters.workplace and row.get("workplace") not in filters.workplace:

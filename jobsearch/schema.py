@@ -39,6 +39,9 @@ Seniority = Literal["intern", "entry", "mid", "senior", "lead", "manager", "dire
 EmploymentType = Literal["full_time", "part_time", "contract", "temporary", "internship"]
 CompanyType = Literal["direct", "staffing"]
 PayPeriod = Literal["year", "month", "hour"]
+# A pay floor may also be stated per week or day ("$2,500 a week", "£450/day"): 52 weeks,
+# 260 working days a year (`jobsearch.taxonomy.currency`). Postings keep `PayPeriod`.
+FloorPeriod = Literal["year", "month", "week", "day", "hour"]
 
 # Hours and months per year used to compare pay across periods (documented in the README).
 HOURS_PER_YEAR = 2080
@@ -86,6 +89,9 @@ class Posting(BaseModel):
     employment_type: EmploymentType
     occupation_code: str | None = Field(default=None, description="O*NET-SOC code, e.g. 15-1252.00")
     skills: list[str] = Field(default_factory=list)
+    apply_url: str | None = Field(
+        default=None, max_length=2000, description="where to apply (an http(s) URL, or a path on this server)"
+    )
 
     @field_validator("location_ids")
     @classmethod
@@ -112,7 +118,7 @@ class SalaryFloor(BaseModel):
     # parse time, the amount once resolved).
     amount: float | None = Field(default=None, exclude_if=lambda v: v is None)
     currency: str | None = Field(default=None, exclude_if=lambda v: v is None)
-    period: PayPeriod | None = Field(default=None, exclude_if=lambda v: v is None)
+    period: FloorPeriod | None = Field(default=None, exclude_if=lambda v: v is None)
     relative: Literal["median", "p75", "p90"] | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
@@ -123,6 +129,10 @@ class Filters(BaseModel):
     model_config = ConfigDict(extra="forbid")
     location_ids: list[str] = Field(default_factory=list)
     country_codes: list[str] = Field(default_factory=list)
+    # "Texas but not Houston", "outside London": a posting passes when one of its places is
+    # neither excluded nor outside the wanted places (see `jobsearch.filtering.violations`).
+    exclude_location_ids: list[str] = Field(default_factory=list)
+    exclude_country_codes: list[str] = Field(default_factory=list)
     workplace: list[Workplace] = Field(default_factory=list)
     min_remote_share: float | None = None
     min_salary: SalaryFloor | None = None
@@ -156,6 +166,12 @@ class ParsedQuery(BaseModel):
         description="one entry per understood constraint: {'filter', 'label', 'span'}",
     )
     member_id: str | None = None
+    wishes: list[str] = Field(
+        default_factory=list,
+        description="soft signals with no posting field, for ranking only (never filters): "
+        "'night_shift', 'day_shift', 'overnight', 'weekends', 'evenings', 'flexible_hours', 'shift_work', "
+        "'immediate_start'",
+    )
 
 
 class SearchResult(BaseModel):
@@ -179,6 +195,31 @@ class SearchResult(BaseModel):
         default=None, ge=0.0, le=1.0, description="calibrated probability that the match is good or better"
     )
     why: list[str] = Field(default_factory=list)
+    apply_url: str | None = None
+    similar_count: int = Field(
+        default=0, ge=0, description="near-duplicates (same title, company and place) collapsed into this result"
+    )
+
+
+class FacetValue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: str
+    label: str
+    count: int = Field(ge=0, description="postings passing the current filters that have this value")
+    phrase: str | None = Field(
+        default=None, description="words to add to the query to filter on this value (null: not a filter)"
+    )
+
+
+class Relaxation(BaseModel):
+    """A nearby query that finds strong matches when this one finds none."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["place", "pay", "date"]
+    label: str = Field(description="e.g. 'Within 50 km of Lyon'")
+    query: str = Field(description="the rewritten query text to search instead")
+    total_matching: int
+    total_strong: int | None = None
 
 
 class SearchResponse(BaseModel):
@@ -195,6 +236,14 @@ class SearchResponse(BaseModel):
     ranked_by: str = Field(default="retrieval", description="'ranker' or 'retrieval' (the order of results)")
     ranking_note: str | None = Field(default=None, description="why the ranker was skipped, when it was")
     empty_reason: str | None = None
+    sort: Literal["relevance", "date", "pay"] = "relevance"
+    next_cursor: str | None = Field(default=None, description="pass as `cursor` for the next page; null on the last")
+    facets: dict[str, list[FacetValue]] | None = Field(
+        default=None, description="counts over every posting passing the filters (when asked with `facets`)"
+    )
+    relaxations: list[Relaxation] = Field(
+        default_factory=list, description="when no strong match exists: nearby queries that find some"
+    )
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
 

@@ -65,13 +65,25 @@ def _sorted_codes(vocab: list[str], wanted: list[str]) -> list[int]:
     return out
 
 
+def _country_codes(vocab: Vocab, codes: list[str]) -> list[int]:
+    return [vocab.countries.index(c.upper()) for c in codes if c.upper() in vocab.countries]
+
+
 def _places(cols: Columns, vocab: Vocab, filters: Filters) -> np.ndarray:
-    ok_place = np.zeros(len(vocab.places), dtype=bool)
-    ok_place[_sorted_codes(vocab.places, filters.location_ids)] = True
-    if filters.country_codes:
-        wanted = [vocab.countries.index(c.upper()) for c in filters.country_codes if c.upper() in vocab.countries]
+    """Rows with at least one place that is wanted (or any place, without a wanted list)
+    and not excluded: the per-entry test of `jobsearch.filtering.violations`."""
+    if filters.location_ids or filters.country_codes:
+        ok_place = np.zeros(len(vocab.places), dtype=bool)
+        ok_place[_sorted_codes(vocab.places, filters.location_ids)] = True
+        wanted = _country_codes(vocab, filters.country_codes)
         if wanted:
             ok_place |= np.isin(vocab.place_country, wanted)
+    else:
+        ok_place = np.ones(len(vocab.places), dtype=bool)
+    ok_place[_sorted_codes(vocab.places, filters.exclude_location_ids)] = False
+    unwanted = _country_codes(vocab, filters.exclude_country_codes)
+    if unwanted:
+        ok_place &= ~np.isin(vocab.place_country, unwanted)
     entries = ok_place[cols.loc_codes]
     if entries.shape[0] == cols.rows and cols.loc_offsets[-1] == cols.rows:
         return entries  # one place per posting: the entry mask is the row mask
@@ -89,7 +101,7 @@ def compile_mask(cols: Columns, vocab: Vocab, filters: Filters, *, cutoff: int |
         mask = m if mask is None else np.logical_and(mask, m, out=mask)
 
     floor = salary_floor_usd(filters)  # raises ValueError for an unresolved relative floor
-    if filters.location_ids or filters.country_codes:
+    if filters.location_ids or filters.country_codes or filters.exclude_location_ids or filters.exclude_country_codes:
         both(_places(cols, vocab, filters))
     if filters.workplace:
         both(_enum(cols.workplace, list(filters.workplace), WORKPLACES))

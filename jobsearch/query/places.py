@@ -3,7 +3,9 @@ countries in the query and turns them into `location_ids` / `country_codes`.
 
 A name counts as a place after a place preposition ("in", "near", "around", "based in",
 "within 30 km of"), in a list continuing one ("in Silicon Valley or Seattle"), when
-qualified ("Portland, ME"), or on its own when it cannot be a role word (see `vocab`)."""
+qualified ("Portland, ME", "columbus oh", "London UK"), or on its own when it cannot be a
+role word (see `vocab`). After "not", "except", "excluding" or "outside" a place is left
+out ("Texas but not Houston" -> `exclude_location_ids`)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from jobsearch.query.draft import Draft
+from jobsearch.query.english import english_count, is_english
 from jobsearch.query.gazetteer_index import CA_PROVINCES, GB_NATIONS, CityHit, PlaceIndex
 from jobsearch.query.text import CONSUMED, QueryText
 from jobsearch.query.vocab import GUARD, SKILL_CONTEXT
@@ -23,7 +26,25 @@ MILES_KM = 1.609344
 # Lower-case single-word city names need at least this population to count on their own.
 BARE_MIN_POPULATION = 100_000
 BARE_ALTERNATE_POPULATION = 1_000_000  # a bare alternate name must be a big city's
-PREPOSITIONS = {"in": "in", "near": "near", "around": "near", "nearby": "near"}
+PREPOSITIONS = {"in": "in", "near": "near", "around": "near", "nearby": "near",
+                "not": "exclude", "except": "exclude", "excluding": "exclude", "outside": "outside"}
+EXCLUDING = ("exclude", "outside")
+OUTSIDE_KM = 30.0  # "outside London": the city and its immediate surroundings are left out
+# "I live just outside Tampa": where the person is, not a place to leave out.
+_LIVE_WORDS = frozenset(["live", "lives", "living", "just", "based", "located", "reside", "im", "stay"])
+# Two-letter US state codes that are also English words: a state only when written "City, OR"
+# or in capitals ("Portland or Seattle" is a list, "columbus oh" is Ohio).
+WORD_CODES = frozenset(["or", "in", "me", "hi", "ok", "id", "de", "la", "al", "co", "ma", "pa", "as", "oh"])
+LOWER_QUALIFIER_CODES_OK = frozenset(["oh"])
+# Short metro names typed in lower case ("dfw"); others need capitals ("GTA", "NoVA").
+LOWER_METRO_KEYS = frozenset(["dfw", "sfba"])
+CASED_METRO_KEYS = frozenset(["nova"])
+# A bare lower-case alternate name of a big city ("bangalore") unless it is a common word.
+COMMON_WORD_COUNT = 10_000_000
+# A state name that is also a city's name means the state unless the city is this big
+# ("Colorado", "Florida" -> the state; "Washington" -> the city).
+STATE_OVER_CITY_POPULATION = 500_000
+AREA_WORDS = frozenset(["area", "metro", "region"])
 _JOINER = re.compile(r"^[\s.'’-]*$")
 _RADIUS = re.compile(r"\bwithin\s+(\d{1,4})\s*(km|kms|kilometers|kilometres|mi|miles?)\s+(?:of|from)\s+$")
 _LEAD_WORDS = frozenset(["based", "located", "close", "next", "within", "km", "kms", "mi", "mile", "miles", "kilometers", "kilometres"])
@@ -62,7 +83,7 @@ class PlaceParser:
                     i = self._take(q, draft, toks, i, found, kind, rad, out)
                     ctx, radius = kind, rad
                     continue
-                if self._unknown(q, toks, i, first, draft):
+                if kind not in EXCLUDING and self._unknown(q, toks, i, first, draft):
                     i = first + 1
                     continue
             elif ctx is not None and word in ("or", "and") and i + 1 < len(toks):
@@ -106,7 +127,14 @@ class PlaceParser:
                 radius = amount * MILES_KM if m.group(2).startswith("mi") else amount
         if kind is None:
             return None
+        if kind == "outside":
+            if i and toks[i - 1][2] in _LIVE_WORDS:
+                kind, radius = "near", NEAR_KM
+            else:
+                radius = OUTSIDE_KM
         first = i + 1
+        if kind in EXCLUDING and toks[first][2] in ("in", "of", "from", "near", "around") and first + 1 < len(toks):
+            first += 1
         if toks[first][2] == "the" and first + 1 < len(toks):
             first += 1
         return kind, radius, first
@@ -144,10 +172,14 @@ class PlaceParser:
                 return Found("city", i, i + n, key, list(ix.cities[key]))
             if key in ix.countries:
                 return Found("country", i, i + n, ix.countries[key])
+            if key in ix.states and key in ix.cities and ix.cities[key][0].city.population < STATE_OVER_CITY_POPULATION:
+                return Found("state", i, i + n, ix.states[key])
             if key in ix.cities:
                 return Found("city", i, i + n, key, list(ix.cities[key]))
             if key in ix.states:
                 return Found("state", i, i + n, ix.states[key])
+            if n == 1 and key in ix.state_codes and key not in WORD_CODES:
+                return Found("state", i, i + 1, ix.state_codes[key])
         return None
 
     def _city_state(self, key: str) -> bool:
@@ -169,10 +201,20 @@ class PlaceParser:
             return True
         if start == 0 and q.original[end : end + 1] == ":" and f.kind == "city":
             return True  # a heading: "Barking: facilities technician wanted"
+        if f.kind == "state" and key in self.ix.state_codes and key not in self.ix.states:
+            # A bare code ("NJ"): in capitals, in a query that is not shouted throughout.
+            return q.original[start:end].isupper() and not q.original.isupper()
+        if f.kind == "metro" and key in CASED_METRO_KEYS:
+            return not q.original[start:end].islower() and not q.original.isupper()
+        if f.kind == "metro" and key in LOWER_METRO_KEYS:
+            return True
         if key in GUARD and not capital and not listed:
             return False
         if prepositioned:
-            return True
+            # "getting out in march", "in plain english": a lower-case English word is a
+            # word, not a small town of that name.
+            return not (f.kind == "city" and not capital and is_english(key)
+                        and f.hits[0].city.population < BARE_MIN_POPULATION)
         if key in GUARD:
             return False
         if f.kind == "country" and len(key) <= 3:
@@ -186,7 +228,9 @@ class PlaceParser:
         # Another name of a city, bare: only big cities ("Bombay"), and capitals count only
         # where the query is not capitalised throughout ("Roles Matching My Profile").
         accented = q.original[start:end].lower() != q.s[start:end]
-        return ((capital and not shouted) or accented) and len(key) >= 4 and best.city.population >= BARE_ALTERNATE_POPULATION
+        lower_ok = q.original[start:end].islower() and english_count(key) < COMMON_WORD_COUNT
+        return ((capital and not shouted) or accented or lower_ok) and len(key) >= 4 \
+            and best.city.population >= BARE_ALTERNATE_POPULATION
 
     def _qualifier(self, q: QueryText, toks: list, f: Found) -> tuple[int, list[CityHit]] | None:
         """"City, ST" / "City, Country": (tokens used, the candidates it keeps)."""
@@ -211,7 +255,7 @@ class PlaceParser:
     def _filter(self, hits: list[CityHit], key: str, raw: str, *, comma: bool) -> list[CityHit]:
         ix = self.ix
         tests = []
-        if key in ix.state_codes and (comma or raw.isupper()):
+        if key in ix.state_codes and (comma or raw.isupper() or key not in WORD_CODES or key in LOWER_QUALIFIER_CODES_OK):
             tests.append(lambda c: c.country_code == "US" and c.admin1_code == ix.state_codes[key])
         if key in ix.states:
             tests.append(lambda c: c.country_code == "US" and c.admin1_code == ix.states[key])
@@ -219,7 +263,7 @@ class PlaceParser:
             tests.append(lambda c: c.country_code == "CA" and c.admin1_code == CA_PROVINCES[key])
         if key in GB_NATIONS:
             tests.append(lambda c: c.country_code == "GB" and c.admin1_code == GB_NATIONS[key])
-        if key in ix.countries and (len(key) > 2 or comma):
+        if key in ix.countries and (len(key) > 2 or comma or raw.isupper()):
             tests.append(lambda c: c.country_code == ix.countries[key])
         if len(key) == 2 and comma and key.upper() in ix.g.countries:
             tests.append(lambda c: c.country_code == key.upper())
@@ -240,35 +284,47 @@ class PlaceParser:
         if qual is not None:
             end_tok += qual[0]
             hits = qual[1]
+        if f.kind == "city" and radius is None and kind not in EXCLUDING and end_tok < len(toks) \
+                and toks[end_tok][2] in AREA_WORDS and _JOINER.match(q.s[toks[end_tok - 1][1] : toks[end_tok][0]]):
+            radius = NEAR_KM  # "the Knoxville area": the city and its surroundings
+            end_tok += 1
         start_char = self._phrase_start(q, toks, i) if toks[i][2] not in ("or", "and") else toks[i][0]
         end_char = toks[end_tok - 1][1]
         span = q.span(toks[f.start_tok][0], end_char)
         ix = self.ix
+        excluding = kind in EXCLUDING
+        target = "exclude_location_ids" if excluding else "location_ids"
+        prefix = "Not in " if excluding else ""
         country: str
         if f.kind == "city":
             city = self._choose(hits, qualified=qual is not None)
-            self._ambiguity(draft, span, city, f.hits if qual is None else [])
+            if not excluding:
+                self._ambiguity(draft, span, city, f.hits if qual is None else [])
             country = city.country_code
             if radius is not None:
                 ids = ix.within_km(city, radius)
-                label = f"Within {radius:g} km of {ix.label(city)}"
+                label = f"{prefix}{'Within' if not excluding else 'or within'} {radius:g} km of {ix.label(city)}"
+                if excluding:
+                    label = f"Not within {radius:g} km of {ix.label(city)}"
             else:
-                ids, label = [city.id], ix.label(city)
-            draft.add_values("location_ids", ids, label=label, span=span)
+                ids, label = [city.id], prefix + ix.label(city)
+            draft.add_values(target, ids, label=label, span=span)
         elif f.kind == "metro":
             metro = by_key()[f.key]
             country = metro.country
             ids = list(metro_ids(f.key))
-            draft.add_values("location_ids", ids, label=f"{metro.name} ({len(ids)} places)", span=span)
+            draft.add_values(target, ids, label=f"{prefix}{metro.name} ({len(ids)} places)", span=span)
         elif f.kind == "state":
             country = "US"
             ids = list(ix.state_cities(f.key))
-            draft.add_values("location_ids", ids, label=f"{ix.g.us_states[f.key]}, US ({len(ids)} places)", span=span)
+            draft.add_values(target, ids, label=f"{prefix}{ix.g.us_states[f.key]}, US ({len(ids)} places)", span=span)
         else:
             country = f.key
             name = ix.g.countries[f.key].name if f.key in ix.g.countries else f.key
-            draft.add_values("country_codes", [f.key], label=name, span=span)
-        out.country = out.country or country
+            draft.add_values("exclude_country_codes" if excluding else "country_codes", [f.key],
+                             label=prefix + name, span=span)
+        if not excluding:
+            out.country = out.country or country
         q.consume(start_char, end_char)
         return end_tok
 

@@ -16,6 +16,7 @@ EDGE_WORDS = frozenset(
 )
 _SPLIT = re.compile(rf"[{CONSUMED},;:!?()\[\]|]+|(?<!\w)[.](?!\w)|\s[-–—/]\s")
 _TOKEN = re.compile(r"\S+")
+_HAS_WORD = re.compile(r"[^\W_]")
 
 
 def semantic_text(q: QueryText) -> str:
@@ -24,7 +25,8 @@ def semantic_text(q: QueryText) -> str:
     pos = 0
     for seg_folded, start in _segments(q.s):
         words = [(m.group(), m.start() + start, m.end() + start) for m in _TOKEN.finditer(seg_folded)]
-        words = [w for w in words if _bare(w[0]) not in FILLER_NOUNS]
+        # Tokens without a letter or digit ("/", "&", emoji) carry no meaning for the encoder.
+        words = [w for w in words if _bare(w[0]) not in FILLER_NOUNS and _HAS_WORD.search(w[0])]
         while words and _bare(words[0][0]) in EDGE_WORDS:
             words.pop(0)
         while words and _bare(words[-1][0]) in EDGE_WORDS:

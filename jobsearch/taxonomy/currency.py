@@ -52,7 +52,13 @@ USD_PER_UNIT: dict[str, float] = {
     "TWD": 0.032,
 }
 
-PERIODS_PER_YEAR: dict[str, float] = {"year": 1.0, "month": MONTHS_PER_YEAR, "hour": HOURS_PER_YEAR}
+# Weeks and days are query-side periods only ("$2,500 a week", "£450/day"): 52 weeks and
+# 260 working days a year.
+WEEKS_PER_YEAR = 52
+DAYS_PER_YEAR = 260
+PERIODS_PER_YEAR: dict[str, float] = {
+    "year": 1.0, "month": MONTHS_PER_YEAR, "hour": HOURS_PER_YEAR, "week": WEEKS_PER_YEAR, "day": DAYS_PER_YEAR,
+}
 
 
 def known_currency(code: str) -> bool:

@@ -69,6 +69,10 @@ METROS: tuple[Metro, ...] = (
           ("dc metro", "dc metro area", "dc area", "washington metro area", "dmv",
            "washington dc area", "greater washington", "washington metropolitan area"),
           "US", (("Washington", "DC", 40.0),), admin1=("DC", "MD", "VA")),
+    # "NoVA" in capitals only (a lower-case "nova" is a word); see jobsearch.query.places.
+    Metro("northern-virginia", "Northern Virginia", ("northern virginia", "nova"),
+          "US", (("Arlington", "VA", 12.0), ("Fairfax", "VA", 20.0), ("Alexandria", "VA", 10.0)),
+          admin1=("VA",)),
     Metro("research-triangle", "Research Triangle",
           ("research triangle", "the triangle", "rtp", "raleigh durham", "research triangle park",
            "triangle area"),

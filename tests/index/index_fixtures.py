@@ -70,6 +70,8 @@ filters_strategy = st.builds(
     Filters,
     location_ids=st.lists(st.sampled_from(CITIES + ["123"]), max_size=3),
     country_codes=st.lists(st.sampled_from(["US", "DE", "GB", "IN", "JP", "ZZ"]), max_size=2),
+    exclude_location_ids=st.lists(st.sampled_from(CITIES + ["123"]), max_size=2),
+    exclude_country_codes=st.lists(st.sampled_from(["US", "DE", "ZZ"]), max_size=1),
     workplace=st.lists(st.sampled_from(WORKPLACES), max_size=2, unique=True),
     min_remote_share=st.one_of(st.none(), st.sampled_from([0.0, 0.2, 0.5, 0.6, 0.7, 1.0])),
     min_salary=st.one_of(
