@@ -20,6 +20,8 @@ from jobsearch.index.columns import Columns, Vocab, build_columns
 from jobsearch.index.int8scan import Int8Rows, bounds_from_codes, search_int8
 from jobsearch.index.layout import BOUNDS, FP16_VECTORS, RECORDS, SCALES, VECTORS
 from jobsearch.index.masks import MaskCache, Plan, plan
+from jobsearch.rank.compact import COLUMN as COMPACT_TEXT
+from jobsearch.rank.compact import with_compact_text
 from jobsearch.schema import Filters
 
 # From this many queries in one call a BLAS matmul per row block beats the fused kernel.
@@ -122,6 +124,9 @@ class Segment:
             # Sets written before bounds.npy get worst-case bounds in the constructor.
             bounds = np.load(folder / BOUNDS, allow_pickle=False) if (folder / BOUNDS).is_file() else None
         records = ipc.open_file(pa.memory_map(str(folder / RECORDS))).read_all()
+        # Sets built before the ranker's compact text: add it now, so every segment of a
+        # view (base and delta) has the same records schema.
+        records = with_compact_text(records)
         return cls(vectors=vectors, scales=scales, fp16=fp16, bounds=bounds, columns=Columns.load(folder),
                    vocab=vocab, records=records, name=name)
 
@@ -177,7 +182,12 @@ class Segment:
 
 
 def records_table(rows: list[dict[str, object]] | pa.Table) -> pa.Table:
-    """Posting rows (POSTINGS_SCHEMA dicts) as a table in exactly that schema."""
+    """Posting rows (POSTINGS_SCHEMA dicts) as a table in exactly that schema, plus the
+    ranker's `compact_text` (kept when the rows carry it, else computed)."""
     if isinstance(rows, pa.Table):
-        return rows.select(POSTINGS_SCHEMA.names).cast(POSTINGS_SCHEMA)
-    return pa.Table.from_pylist(list(rows), schema=POSTINGS_SCHEMA)
+        kept = rows.column(COMPACT_TEXT) if COMPACT_TEXT in rows.column_names else None
+        table = rows.select(POSTINGS_SCHEMA.names).cast(POSTINGS_SCHEMA)
+        if kept is not None:
+            return table.append_column(pa.field(COMPACT_TEXT, pa.string()), kept)
+        return with_compact_text(table)
+    return with_compact_text(pa.Table.from_pylist(list(rows), schema=POSTINGS_SCHEMA))
