@@ -4,6 +4,7 @@ place, verified, and only then activated, so readers never see a partial set."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import shutil
@@ -18,10 +19,14 @@ from jobsearch.errors import InvalidPostingError
 from jobsearch.index.layout import (
     DTYPES,
     SET_PREFIX,
+    TMP_PREFIX,
     VOCAB,
     Manifest,
     ShardInfo,
+    building,
+    make_read_only,
     point_to,
+    root_lock,
     sha256_file,
 )
 from jobsearch.index.segment import Segment, records_table
@@ -37,19 +42,21 @@ def _fingerprint(vectors: np.ndarray, table: pa.Table) -> str:
     return h.hexdigest()
 
 
-# `dtype="auto"` stores int8 rows from this many rows on, when the CPU has a VNNI kernel
-# for the dim: below it an fp16 scan is already sub-millisecond to a few ms and the int8
+# `dtype="auto"` stores int8 rows from this many rows on, when an int8 scan measures faster
+# than fp16 on this CPU (`autotune`): below it an fp16 scan is already sub-millisecond to a few ms and the int8
 # re-score's fixed cost (query quantisation, candidate re-score) is not repaid.
 AUTO_INT8_FROM = 200_000
 
 
 def resolve_dtype(dtype: str, rows: int, dim: int) -> str:
     """The storage dtype for a set: `float16`, `int8`, or `auto` (int8 for large sets on a
-    CPU with AVX-512 VNNI / AVX-VNNI, else float16)."""
+    CPU where the int8 scan measures faster, else float16)."""
     if dtype == "auto":
-        from jobsearch.index.vnni import has_vnni
+        if rows < AUTO_INT8_FROM:
+            return "float16"
+        from jobsearch.index.autotune import int8_is_faster
 
-        return "int8" if rows >= AUTO_INT8_FROM and has_vnni(dim) else "float16"
+        return "int8" if int8_is_faster(dim) else "float16"
     if dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {DTYPES} or 'auto', got {dtype!r}")
     return dtype
@@ -103,10 +110,34 @@ def build_from_arrays(
     fingerprint = corpus_fingerprint or _fingerprint(vectors, table)
     version = new_version(fingerprint)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = out_dir / f".tmp-{version}"
+    tmp = out_dir / f"{TMP_PREFIX}{version}"
     final = out_dir / f"{SET_PREFIX}{version}"
+    # gc leaves this build's folders alone until it is published and activated.
+    with building(out_dir, version):
+        try:
+            tmp.mkdir()
+            _write_set(tmp, vectors, table, version=version, model_id=model_id, shards=shards,
+                       dtype=dtype, fingerprint=fingerprint)
+            make_read_only(tmp)
+            with root_lock(out_dir):
+                tmp.rename(final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        if verify:
+            load_set(final, verify=True)
+        if activate:
+            point_to(out_dir, final)
+    return final
+
+
+def _write_set(
+    tmp: Path, vectors: np.ndarray, table: pa.Table, *, version: str, model_id: str, shards: int,
+    dtype: str, fingerprint: str,
+) -> None:
+    from jobsearch.errors import StorageFullError
+
     try:
-        tmp.mkdir()
         seg_all = Segment.from_arrays(vectors, table, dtype=dtype)
         vocab_file = tmp / VOCAB
         vocab_file.write_text(json.dumps(seg_all.vocab.to_json()))
@@ -124,15 +155,10 @@ def build_from_arrays(
             corpus_fingerprint=fingerprint, files={VOCAB: sha256_file(vocab_file)},
         )
         manifest.write(tmp)
-        tmp.rename(final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageFullError(f"no space left on the disk of the index to write shard set {version}") from exc
         raise
-    if verify:
-        load_set(final, verify=True)
-    if activate:
-        point_to(out_dir, final)
-    return final
 
 
 def _slice(whole: Segment, lo: int, hi: int) -> Segment:

@@ -27,12 +27,14 @@ from jobsearch.index.kernels import (
     prefetch_row,
 )
 from jobsearch.index.vnni import (
+    AVX2,
     GROUP,
     VNNI256,
     VNNI512,
     choose_mode,
     dot256,
     dot512,
+    dot_avx2,
     dot_i8,
     dot_plain,
     dots512x16,
@@ -254,6 +256,7 @@ def _chunk_for(dot, grouped: bool = False):
 
 
 _chunk512, _chunk256, _chunk_plain = _chunk_for(dot512, grouped=True), _chunk_for(dot256), _chunk_for(dot_plain)
+_chunk_avx2 = _chunk_for(dot_avx2)
 
 
 @nb.njit(inline="always")
@@ -262,6 +265,8 @@ def _chunk(mode, X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_):
         _chunk512(X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_)
     elif mode == VNNI256:
         _chunk256(X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_)
+    elif mode == AVX2:
+        _chunk_avx2(X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_)
     else:
         _chunk_plain(X, scale, Q8, qscale, qsum, mask, rows, k, lo, hi, hs, hi_)
 

@@ -1,5 +1,6 @@
 """int8 . int8 row dot products for the quantised scan: AVX-512 VNNI (`vpdpbusd` on 64 bytes
-per step), AVX-VNNI (32 bytes per step) or a plain integer loop, picked per machine.
+per step), AVX-VNNI (32 bytes per step), AVX2 (`vpsignb` + `vpmaddubsw` + `vpmaddwd`, 32
+bytes per step) or a plain integer loop, picked per machine.
 
 numba's plain loop vectorises to widening multiplies and stays compute-bound (~3x slower
 than memory); `vpdpbusd` does 64 u8 x s8 products per instruction, so the scan runs at
@@ -19,9 +20,10 @@ from numba import types
 from numba.core import cgutils, config
 from numba.extending import intrinsic
 
-VNNI512, VNNI256, PLAIN = 0, 1, 2
-MODE_NAMES = {"vnni512": VNNI512, "vnni256": VNNI256, "plain": PLAIN}
-ENV = "JOBSEARCH_INT8_KERNEL"  # force a kernel: vnni512 | vnni256 | plain (default: best)
+VNNI512, VNNI256, PLAIN, AVX2 = 0, 1, 2, 3
+# Best first (the order `available_modes` answers in).
+MODE_NAMES = {"vnni512": VNNI512, "vnni256": VNNI256, "avx2": AVX2, "plain": PLAIN}
+ENV = "JOBSEARCH_INT8_KERNEL"  # force a kernel: vnni512 | vnni256 | avx2 | plain (default: best)
 _FEATURES: list[frozenset[str]] = []
 
 
@@ -39,13 +41,15 @@ def _supported(mode: int, feats: frozenset[str]) -> bool:
         return {"avx512f", "avx512bw", "avx512vnni"} <= feats
     if mode == VNNI256:
         return "avxvnni" in feats or {"avx512vnni", "avx512vl"} <= feats
+    if mode == AVX2:
+        return "avx2" in feats
     return True
 
 
 @functools.cache  # asked once per search: the answer is fixed per process
 def available_modes(dim: int) -> tuple[str, ...]:
     """Kernels usable for rows of `dim` bytes on this machine, best first."""
-    step = {VNNI512: 64, VNNI256: 32, PLAIN: 1}
+    step = {VNNI512: 64, VNNI256: 32, AVX2: 32, PLAIN: 1}
     return tuple(name for name, m in MODE_NAMES.items() if _supported(m, target_features()) and dim % step[m] == 0)
 
 
@@ -64,7 +68,12 @@ def choose_mode(dim: int, want: str | None = None) -> int:
 
 
 def has_vnni(dim: int) -> bool:
-    """Whether int8 rows of this width get a VNNI kernel here (what `dtype=auto` asks)."""
+    """Whether int8 rows of this width get a VNNI kernel here."""
+    return available_modes(dim)[0] in ("vnni512", "vnni256")
+
+
+def has_fast_int8(dim: int) -> bool:
+    """Whether int8 rows of this width get a SIMD kernel (VNNI or AVX2) here."""
     return available_modes(dim)[0] != "plain"
 
 
@@ -101,6 +110,52 @@ def _vnni_codegen(mode: int):
         return builder.call(reduce, [builder.load(acc)])
 
     return codegen
+
+
+def _avx2_codegen():
+    """LLVM IR for the exact sum_j X[r, j] * Q8[qi, j] with AVX2, 32 bytes per step.
+    `vpmaddubsw` multiplies unsigned by signed bytes and saturates pairs to int16, so the
+    query's sign moves onto the row (`vpsignb`) and its magnitude (<= 127) is the unsigned
+    side: each pair sums to at most 2 * 127 * 127 = 32258 < 32767, never saturating (codes
+    are in [-127, 127], see `quantize_int8`). `vpmaddwd` by ones widens pairs to int32."""
+    i32 = ir.IntType(32)
+    v8 = ir.VectorType(ir.IntType(8), 32)
+    v16 = ir.VectorType(ir.IntType(16), 16)
+    v32 = ir.VectorType(i32, 8)
+
+    def codegen(context, builder, signature, args):
+        if not _supported(AVX2, target_features()):
+            return i32(0)
+        xty, _, qty, _ = signature.args
+        xa = context.make_array(xty)(context, builder, args[0])
+        qa = context.make_array(qty)(context, builder, args[2])
+        i8p = ir.IntType(8).as_pointer()
+        d = builder.extract_value(xa.shape, 1)
+        xrow = builder.gep(builder.bitcast(xa.data, i8p), [builder.mul(args[1], builder.extract_value(xa.strides, 0))])
+        qrow = builder.gep(builder.bitcast(qa.data, i8p), [builder.mul(args[3], builder.extract_value(qa.strides, 0))])
+        mod = builder.module
+        psign = cgutils.get_or_insert_function(mod, ir.FunctionType(v8, [v8, v8]), "llvm.x86.avx2.psign.b")
+        maddubs = cgutils.get_or_insert_function(mod, ir.FunctionType(v16, [v8, v8]), "llvm.x86.avx2.pmadd.ub.sw")
+        maddwd = cgutils.get_or_insert_function(mod, ir.FunctionType(v32, [v16, v16]), "llvm.x86.avx2.pmadd.wd")
+        vabs = cgutils.get_or_insert_function(mod, ir.FunctionType(v8, [v8, ir.IntType(1)]), "llvm.abs.v32i8")
+        reduce = cgutils.get_or_insert_function(mod, ir.FunctionType(i32, [v32]), "llvm.vector.reduce.add.v8i32")
+        ones = ir.Constant(v16, [ir.IntType(16)(1)] * 16)
+        acc = cgutils.alloca_once_value(builder, ir.Constant(v32, None))
+        step = d.type(32)
+        with cgutils.for_range(builder, builder.udiv(d, step)) as loop:
+            off = builder.mul(loop.index, step)
+            xv = builder.load(builder.bitcast(builder.gep(xrow, [off]), v8.as_pointer()), align=1)
+            qv = builder.load(builder.bitcast(builder.gep(qrow, [off]), v8.as_pointer()), align=1)
+            pairs = builder.call(maddubs, [builder.call(vabs, [qv, ir.IntType(1)(0)]), builder.call(psign, [xv, qv])])
+            builder.store(builder.add(builder.load(acc), builder.call(maddwd, [pairs, ones])), acc)
+        return builder.call(reduce, [builder.load(acc)])
+
+    return codegen
+
+
+@intrinsic
+def _maddubs256(typingctx, X, r, Q8, qi):
+    return types.int32(X, r, Q8, qi), _avx2_codegen()
 
 
 @intrinsic
@@ -191,6 +246,12 @@ def dot256(X, r, Q8, qi, qsum):
 
 
 @nb.njit(inline="always")
+def dot_avx2(X, r, Q8, qi, qsum):
+    """`dot512` with AVX2 only (no u8 offset: the sign trick multiplies signed codes)."""
+    return _maddubs256(X, r, Q8, qi)  # type: ignore[call-arg]
+
+
+@nb.njit(inline="always")
 def dot_plain(X, r, Q8, qi, qsum):
     """`dot512` for any CPU and any width."""
     acc = np.int32(0)
@@ -207,4 +268,6 @@ def dot_i8(mode, X, r, Q8, qi, qsum):
         return dot512(X, r, Q8, qi, qsum)
     if mode == VNNI256:
         return dot256(X, r, Q8, qi, qsum)
+    if mode == AVX2:
+        return dot_avx2(X, r, Q8, qi, qsum)
     return dot_plain(X, r, Q8, qi, qsum)

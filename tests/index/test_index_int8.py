@@ -211,7 +211,35 @@ def test_damaged_or_old_int8_sets(tmp_path: Path) -> None:
 
 def test_auto_dtype() -> None:
     assert resolve_dtype("auto", AUTO_INT8_FROM - 1, 384) == "float16"
-    assert resolve_dtype("auto", AUTO_INT8_FROM, 384) == ("int8" if has_vnni(384) else "float16")
-    assert resolve_dtype("auto", AUTO_INT8_FROM, 100) == "float16"  # no VNNI kernel for this width
+    from jobsearch.index.autotune import int8_is_faster
+
+    assert resolve_dtype("auto", AUTO_INT8_FROM, 384) == ("int8" if int8_is_faster(384) else "float16")
+    assert resolve_dtype("auto", AUTO_INT8_FROM, 100) == "float16"  # no SIMD int8 kernel for 100 bytes
     with pytest.raises(ValueError, match="auto"):
         resolve_dtype("bf16", 10, 64)
+
+
+@pytest.mark.skipif("avx2" not in available_modes(64), reason="this CPU has no AVX2")
+def test_avx2_dot_is_exact_at_the_extremes() -> None:
+    """`vpmaddubsw` saturates int16 pairs: the sign trick must keep |pair| <= 2 * 127^2.
+    Extreme codes (all +-127, alternating, zeros) against the int64 reference."""
+    import numba as nb
+
+    from jobsearch.index.vnni import dot_avx2
+
+    @nb.njit
+    def dots(X, Q8):  # type: ignore[no-untyped-def]
+        out = np.empty((X.shape[0], Q8.shape[0]), np.int64)
+        qsum = np.zeros(Q8.shape[0], np.int32)
+        for r in range(X.shape[0]):
+            for q in range(Q8.shape[0]):
+                out[r, q] = dot_avx2(X, r, Q8, q, qsum)
+        return out
+
+    rng = np.random.default_rng(3)
+    d = 384
+    pats = [np.full(d, 127), np.full(d, -127), np.where(np.arange(d) % 2, 127, -127), np.zeros(d)]
+    X = np.array(pats + [rng.integers(-127, 128, d) for _ in range(60)], np.int8)
+    Q8 = np.array(pats + [rng.integers(-127, 128, d) for _ in range(20)], np.int8)
+    ref = X.astype(np.int64) @ Q8.astype(np.int64).T
+    assert (dots(X, Q8) == ref).all()
