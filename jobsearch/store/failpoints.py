@@ -1,0 +1,36 @@
+"""Named crash points for the reliability tests: with `JOBSEARCH_FAILPOINTS=name[,name]`
+in its environment a process kills itself with SIGKILL (kill -9: no cleanup, no flush)
+when it reaches one of those points, so a test can stop a real server at each step of a
+write, of the follower and of compaction and check what survives. Unset: a no-op.
+
+The variable is read once per process, lazily (never at import time)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from functools import cache
+
+ENV = "JOBSEARCH_FAILPOINTS"
+
+# Every point the code passes, in the order a write travels (the tests iterate this list).
+POINTS: tuple[str, ...] = (
+    "write:before_commit",  # rows and change-log entries written, transaction not committed
+    "write:after_commit",  # committed, the follower not yet told, the client not answered
+    "follow:after_read",  # the follower read changes and rows, nothing applied
+    "follow:after_apply",  # applied to the in-memory index, the client not answered
+    "compact:after_build",  # a new shard set written, not recorded, not active
+    "compact:after_watermark",  # its store watermark recorded, ACTIVE not moved
+    "compact:after_activate",  # ACTIVE moved to the new set
+)
+
+
+@cache
+def _armed() -> frozenset[str]:
+    return frozenset(p.strip() for p in os.environ.get(ENV, "").split(",") if p.strip())
+
+
+def failpoint(name: str) -> None:
+    """SIGKILL this process if `name` is armed."""
+    if name in _armed():
+        os.kill(os.getpid(), signal.SIGKILL)
