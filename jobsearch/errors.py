@@ -43,3 +43,25 @@ class RankerUnavailableError(JobSearchError):
     def __init__(self, message: str, *, reason: str = "error") -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class IndexRootBusyError(JobSearchError):
+    """Another operation holds the index root's lock (build publish, activate, rollback, gc)
+    for longer than the caller would wait."""
+
+
+class StorageFullError(JobSearchError):
+    """The disk under the data home or index is full; nothing was changed."""
+
+
+class OverloadedError(JobSearchError):
+    """The server is at its in-flight and queue limits; retry after `retry_after_s`."""
+
+    def __init__(self, message: str, *, retry_after_s: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class BadFeedbackError(JobSearchError):
+    """Feedback that no served answer vouches for: unsigned, expired or forged query id, or
+    a job the answer did not contain."""

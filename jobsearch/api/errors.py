@@ -13,13 +13,17 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jobsearch.errors import (
+    BadFeedbackError,
     BadQueryError,
     CorruptShardSetError,
     IndexMismatchError,
     IndexNotFoundError,
+    IndexRootBusyError,
     InvalidPostingError,
     JobSearchError,
     ModelNotFoundError,
+    OverloadedError,
+    StorageFullError,
     UnknownMemberError,
 )
 
@@ -35,6 +39,10 @@ ERROR_STATUS: dict[type[Exception], tuple[int, str]] = {
     IndexNotFoundError: (503, "index_not_loaded"),
     CorruptShardSetError: (503, "index_corrupt"),
     ModelNotFoundError: (503, "model_not_found"),
+    BadFeedbackError: (422, "bad_feedback"),
+    OverloadedError: (503, "overloaded"),
+    IndexRootBusyError: (503, "index_busy"),
+    StorageFullError: (507, "storage_full"),
     JobSearchError: (500, "internal_error"),
 }
 

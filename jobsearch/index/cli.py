@@ -102,16 +102,15 @@ def activate(
     set_dir: Annotated[Path, typer.Argument(help="A shard set folder to make active.")],
     index: Annotated[Path | None, typer.Option(help="Index folder whose pointer moves (default: the set's parent).")] = None,
 ) -> None:
-    """Verify a shard set and point the index at it (atomic rename of ACTIVE)."""
+    """Verify a shard set and point the index at it (atomic rename of ACTIVE). Holds the
+    index root's lock throughout, so gc cannot delete the set half way."""
     from jobsearch.errors import JobSearchError
-    from jobsearch.index.layout import point_to
-    from jobsearch.index.shardset import load_set
+    from jobsearch.index.shardset import activate_set
 
     try:
-        load_set(set_dir, verify=True)
-    except JobSearchError as exc:
+        activate_set(index or set_dir.resolve().parent, set_dir)
+    except (JobSearchError, OSError) as exc:
         _fail(exc)
-    point_to(index or set_dir.resolve().parent, set_dir)
     typer.echo(f"active: {set_dir}")
 
 
@@ -119,16 +118,12 @@ def activate(
 def rollback(index: Annotated[Path | None, typer.Option(help=INDEX_HELP)] = None) -> None:
     """Re-activate the set that was active before the current one (verified first)."""
     from jobsearch.errors import JobSearchError
-    from jobsearch.index.layout import point_to, previous_set
-    from jobsearch.index.shardset import load_set
+    from jobsearch.index.shardset import rollback_set
 
-    root = _index_dir(index)
     try:
-        prev = previous_set(root)
-        load_set(prev, verify=True)
-    except JobSearchError as exc:
+        prev = rollback_set(_index_dir(index))
+    except (JobSearchError, OSError) as exc:
         _fail(exc)
-    point_to(root, prev)
     typer.echo(f"rolled back to {prev}")
 
 
@@ -167,7 +162,7 @@ def gc(
 
     try:
         removed = garbage_collect(_index_dir(index), keep=keep)
-    except JobSearchError as exc:
+    except (JobSearchError, OSError) as exc:
         _fail(exc)
     for path in removed:
         typer.echo(f"removed {path}")

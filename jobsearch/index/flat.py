@@ -6,6 +6,7 @@ Writers build a new View under a lock and publish it with one reference assignme
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Sequence
@@ -27,13 +28,11 @@ MAX_K = 10_000
 
 
 def index_device() -> str | None:
-    """JOBSEARCH_INDEX_DEVICE: "cuda" keeps shard rows on the GPU, "auto" does when CUDA is
-    present; unset or "cpu": the CPU kernels."""
-    import os
+    """Where base shards are scanned (settings: JOBSEARCH_INDEX_DEVICE): "cuda" keeps shard
+    rows on the GPU, "auto" does when CUDA is present; "cpu": the CPU kernels (None)."""
+    from jobsearch.settings import current
 
-    wanted = os.environ.get("JOBSEARCH_INDEX_DEVICE", "cpu").strip().lower()
-    if wanted not in ("cpu", "cuda", "auto", ""):
-        raise ValueError(f"JOBSEARCH_INDEX_DEVICE must be cpu, cuda or auto, got {wanted!r}")
+    wanted = current().index_device
     if wanted == "auto":
         from jobsearch.index.gpu import available
 
@@ -214,13 +213,17 @@ class FlatIndex:
         from jobsearch.metrics import SWAP_DURATION, SWAP_FAILURES
 
         started = time.perf_counter()
-        try:
-            new = load_set(Path(new_set_dir), verify=True, expect_dim=self.dim)
-        except CorruptShardSetError:
-            SWAP_FAILURES.inc()
-            raise
-        self._place(new)
-        self._activate(View(base=new), persist=persist)
+        # With `persist`, the root lock spans verify and pointer move: gc cannot delete the
+        # set in between.
+        hold = layout.root_lock(self._root) if persist and self._root is not None else contextlib.nullcontext()
+        with hold:
+            try:
+                new = load_set(Path(new_set_dir), verify=True, expect_dim=self.dim)
+            except CorruptShardSetError:
+                SWAP_FAILURES.inc()
+                raise
+            self._place(new)
+            self._activate(View(base=new), persist=persist)
         SWAP_DURATION.observe(time.perf_counter() - started)
 
     def _activate(self, view: View, *, persist: bool) -> None:

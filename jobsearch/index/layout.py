@@ -3,6 +3,8 @@ the atomically switched `ACTIVE` pointer. Pure file handling; loading lives in `
 
     <root>/ACTIVE                    name of the active set (replaced by rename)
     <root>/HISTORY                   activated sets, oldest first (for rollback)
+    <root>/.lock                     flock held by every operation that changes the root
+    <root>/.building-<version>       flock held by a build until its set is published
     <root>/set-<version>/manifest.json
     <root>/set-<version>/vocab.json
     <root>/set-<version>/shard-000/{vectors.npy, [scales.npy, bounds.npy, vectors.f16.npy],
@@ -11,13 +13,25 @@ the atomically switched `ACTIVE` pointer. Pure file handling; loading lives in `
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import hashlib
 import json
 import os
+import threading
+import time
+import uuid
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from jobsearch.errors import CorruptShardSetError, IndexNotFoundError
+from jobsearch.errors import (
+    CorruptShardSetError,
+    IndexNotFoundError,
+    IndexRootBusyError,
+    StorageFullError,
+)
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -31,6 +45,11 @@ BOUNDS = "bounds.npy"  # int8 sets: per-row error bounds that make the int8 scan
 RECORDS = "records.arrow"
 DTYPES = ("float16", "int8")
 SET_PREFIX = "set-"
+TMP_PREFIX = ".tmp-"
+LOCK = ".lock"
+BUILDING_PREFIX = ".building-"
+HISTORY_KEEP = 20  # HISTORY lines kept: rollback needs the recent past only
+LOCK_TIMEOUT_S = 120.0
 
 
 @dataclass
@@ -112,13 +131,131 @@ def is_set_dir(path: Path) -> bool:
     return (Path(path) / MANIFEST).is_file()
 
 
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write a small file so readers see the old or the new content, never a mix."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    """Write a small file so readers see the old or the new content, never a mix, and the
+    new content survives a crash once this returns (file and folder fsynced). A full disk
+    raises StorageFullError and leaves the old content in place."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with open(tmp, "w") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageFullError(f"no space left to write {path.name} in {path.parent}") from exc
+        raise
+
+
+_held = threading.local()  # root -> depth: the lock is re-entrant within one thread
+
+
+@contextlib.contextmanager
+def root_lock(root: Path, *, timeout_s: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold the index root's lock (an flock on `<root>/.lock`): every operation that moves
+    ACTIVE/HISTORY, publishes or deletes a set runs inside it, so they never interleave.
+    Re-entrant in one thread; another thread or process waits (IndexRootBusyError after
+    `timeout_s`)."""
+    root = Path(root)
+    key = str(root.resolve())
+    depth: dict[str, int] = _held.__dict__.setdefault("depth", {})
+    if depth.get(key):
+        depth[key] += 1
+        try:
+            yield
+        finally:
+            depth[key] -= 1
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _flock(fd, timeout_s=timeout_s, what=f"index root {root}")
+        depth[key] = 1
+        try:
+            yield
+        finally:
+            depth[key] = 0
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _flock(fd: int, *, timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    delay = 0.001
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise IndexRootBusyError(f"{what} is locked by another operation (waited {timeout_s:.0f} s)") from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+
+
+@contextlib.contextmanager
+def building(root: Path, version: str) -> Iterator[None]:
+    """Mark set `version` as being built until the block ends: gc leaves its `.tmp-` folder
+    and its published `set-` folder alone while the builder holds this flock."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f"{BUILDING_PREFIX}{version}"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def builds_in_progress(root: Path) -> set[str]:
+    """Versions whose builder is alive (holds its `.building-` flock). Marks left by a dead
+    builder are removed."""
+    live = set()
+    for mark in Path(root).glob(f"{BUILDING_PREFIX}*"):
+        version = mark.name[len(BUILDING_PREFIX):]
+        try:
+            fd = os.open(mark, os.O_RDWR)
+        except FileNotFoundError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            live.add(version)
+        else:
+            with contextlib.suppress(OSError):
+                mark.unlink()
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+    return live
+
+
+def make_read_only(set_dir: Path) -> None:
+    """Published set files are never written again: drop their write bits so a stray
+    writer fails instead of changing bytes a server has mapped."""
+    for path in Path(set_dir).rglob("*"):
+        if path.is_file():
+            mode = path.stat().st_mode
+            path.chmod(mode & ~0o222)
 
 
 def active_set(root: Path) -> Path:
@@ -147,26 +284,35 @@ def history(root: Path) -> list[str]:
     return [line.strip() for line in path.read_text().splitlines() if line.strip()]
 
 
+def _resolve_name(root: Path, name: str) -> Path:
+    return Path(name) if os.path.isabs(name) else Path(root) / name
+
+
 def point_to(root: Path, set_dir: Path) -> None:
-    """Make `set_dir` the active set of `root` (atomic rename) and record it in HISTORY."""
+    """Make `set_dir` the active set of `root` and record it in HISTORY: under the root
+    lock, HISTORY first then ACTIVE, each written atomically with fsync. Refuses a folder
+    that is not a shard set (a pointer never dangles)."""
     root = Path(root)
     set_dir = Path(set_dir).resolve()
-    name = set_dir.name if set_dir.parent == root.resolve() else str(set_dir)
-    past = [h for h in history(root) if h != name] + [name]
-    write_atomic(root / HISTORY, "\n".join(past[-20:]) + "\n")
-    write_atomic(root / ACTIVE, name + "\n")
+    with root_lock(root):
+        if not is_set_dir(set_dir):
+            raise IndexNotFoundError(f"{set_dir.name} is not a shard set (deleted or never published); not activated")
+        name = set_dir.name if set_dir.parent == root.resolve() else str(set_dir)
+        past = [h for h in history(root) if h != name] + [name]
+        write_atomic(root / HISTORY, "\n".join(past[-HISTORY_KEEP:]) + "\n")
+        write_atomic(root / ACTIVE, name + "\n")
 
 
 def previous_set(root: Path) -> Path:
-    """The set activated before the current one (what `rollback` returns to)."""
+    """The newest set in HISTORY before the current one that still exists (what
+    `rollback` returns to)."""
     root = Path(root)
     past = history(root)
-    current = active_set(root)
-    candidates = [h for h in past if (root / h).resolve() != current.resolve()]
+    current = active_set(root).resolve()
+    candidates = [h for h in past if _resolve_name(root, h).resolve() != current and is_set_dir(_resolve_name(root, h))]
     if not candidates:
-        raise IndexNotFoundError(f"{root}: no earlier shard set to roll back to")
-    name = candidates[-1]
-    return Path(name) if os.path.isabs(name) else root / name
+        raise IndexNotFoundError(f"{root.name}: no earlier shard set to roll back to")
+    return _resolve_name(root, candidates[-1])
 
 
 def list_sets(root: Path) -> list[Path]:
@@ -177,19 +323,38 @@ def list_sets(root: Path) -> list[Path]:
 
 
 def garbage_collect(root: Path, *, keep: int = 2) -> list[Path]:
-    """Delete shard sets (and leftover `.tmp-*` folders) except the active one and the
-    `keep` most recently activated others; returns what was removed."""
+    """Delete shard sets (and leftover `.tmp-*` folders of dead builds) except the active
+    one, the `keep` most recently activated others and any set a live build is still
+    writing or publishing; returns what was removed. Runs under the root lock, so no
+    activation is half done meanwhile; HISTORY drops the deleted sets."""
     import shutil
 
     root = Path(root)
     if keep < 0:
         raise ValueError(f"keep must be >= 0, got {keep}")
-    active = active_set(root).resolve()
-    recent = [h for h in history(root) if (root / h).resolve() != active][-keep:] if keep else []
-    protected = {active} | {(root / h).resolve() for h in recent}
-    removed = []
-    for path in [*list_sets(root), *root.glob(".tmp-*")]:
-        if path.resolve() not in protected:
+    with root_lock(root):
+        active = active_set(root).resolve()
+        past = history(root)
+        recent = [h for h in past if _resolve_name(root, h).resolve() != active][-keep:] if keep else []
+        protected = {active} | {_resolve_name(root, h).resolve() for h in recent}
+        building_now = builds_in_progress(root)
+        removed = []
+        for path in [*list_sets(root), *root.glob(f"{TMP_PREFIX}*")]:
+            version = path.name.removeprefix(SET_PREFIX).removeprefix(TMP_PREFIX)
+            if path.resolve() in protected or version in building_now:
+                continue
+            _chmod_writable(path)  # published files are read-only; their folders are not
             shutil.rmtree(path)
             removed.append(path)
+        gone = {p.resolve() for p in removed}
+        kept = [h for h in past if _resolve_name(root, h).resolve() not in gone]
+        if kept != past:
+            write_atomic(root / HISTORY, "".join(h + "\n" for h in kept))
     return removed
+
+
+def _chmod_writable(path: Path) -> None:
+    for p in [path, *path.rglob("*")]:
+        if p.is_dir():
+            with contextlib.suppress(OSError):
+                p.chmod(p.stat().st_mode | 0o700)

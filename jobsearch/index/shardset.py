@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from jobsearch.errors import CorruptShardSetError
+from jobsearch.index import layout
 from jobsearch.index.columns import Columns, Vocab
 from jobsearch.index.layout import RECORDS, VECTORS, VOCAB, Manifest, sha256_file
 from jobsearch.index.segment import Segment
@@ -145,4 +146,22 @@ def load_set(set_dir: Path, *, verify: bool = True, expect_dim: int | None = Non
     return ShardSet(path=set_dir, manifest=manifest, vocab=vocab, segments=segments)
 
 
-__all__ = ["ShardSet", "load_set", "check_files", "self_query_recall"]
+def activate_set(root: Path, set_dir: Path) -> ShardSet:
+    """Verify `set_dir` and make it the root's active set, all under the root lock (gc
+    cannot delete it between the check and the pointer move). Returns the loaded set."""
+    with layout.root_lock(root):
+        loaded = load_set(set_dir, verify=True)
+        layout.point_to(root, set_dir)
+    return loaded
+
+
+def rollback_set(root: Path) -> Path:
+    """Verify and re-activate the newest earlier set in HISTORY, under the root lock."""
+    with layout.root_lock(root):
+        prev = layout.previous_set(root)
+        load_set(prev, verify=True)
+        layout.point_to(root, prev)
+    return prev
+
+
+__all__ = ["ShardSet", "load_set", "check_files", "self_query_recall", "activate_set", "rollback_set"]
