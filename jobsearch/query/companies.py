@@ -14,7 +14,8 @@ from jobsearch.schema import Company
 LEGAL_SUFFIXES = frozenset(
     ["inc", "incorporated", "llc", "ltd", "limited", "gmbh", "corp", "corporation", "co", "company", "plc", "ag", "sa", "se", "bv", "nv", "srl", "spa", "pty", "oy", "ab", "as", "kg", "lp", "llp", "sarl", "sas", "ug", "kk"]
 )
-_AGENCY = r"(?:staffing|recruiting|recruitment|sourcing|temp|employment|placement|headhunting|talent)"
+# "no travel agencies" (nursing): travel-nurse staffing firms.
+_AGENCY = r"(?:staffing|recruiting|recruitment|sourcing|temp|employment|placement|headhunting|talent|travel|nurse|nursing)"
 STAFFING = re.compile(
     r"\b(?:not|no|without|excluding|exclude|except|avoid|skip|ignore|never)\s+(?:(?:from|via|through|by|with)\s+)?"
     r"(?:any\s+)?(?:third[\s-]party\s+)?"

@@ -21,6 +21,7 @@ from jobsearch.query.recency import extract_recency
 from jobsearch.query.relative_pay import PayStatistics, resolve_relative_pay
 from jobsearch.query.semantic import semantic_text
 from jobsearch.query.text import MAX_QUERY_CHARS, QueryText, normalize_query
+from jobsearch.query.wishes import extract_wishes
 from jobsearch.query.workplace import extract_workplace
 from jobsearch.schema import Company, Filters, Member, ParsedQuery
 
@@ -68,6 +69,7 @@ class RuleQueryEngine:
 
         q = QueryText(text)
         draft = Draft()
+        wishes = extract_wishes(q, draft)
         extract_personal(q, draft, member)
         extract_company_type(q, draft)
         extract_workplace(q, draft)
@@ -98,6 +100,7 @@ class RuleQueryEngine:
             suggestions=draft.suggestions,
             constraints=draft.constraints,
             member_id=member_id if draft.member_used else None,
+            wishes=wishes,
         )
 
 

@@ -1,5 +1,5 @@
 """Pay phrases -> `min_salary`: amounts ("over 150k", "at least $70/hour", "80.000 € plus",
-"£60,000", "6 figures") and statistics ("above median pay" -> {"relative": "median"},
+"£60,000", "6 figures", "25 LPA", "$2,500 a week", "£450/day") and statistics ("above median pay" -> {"relative": "median"},
 resolved at search time). The currency of an amount without one comes from the place's
 country (or the member's), else USD; the period is a year unless stated."""
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from jobsearch.errors import BadQueryError
 from jobsearch.query.draft import Draft
 from jobsearch.query.text import QueryText
 from jobsearch.taxonomy.currency import known_currency
@@ -29,8 +30,8 @@ _CUR = r"(?:us\$|c\$|ca\$|a\$|s\$|[$€£¥₹₩₪]|usd|eur|gbp|chf|cad|aud|nz
 _CURWORD = r"(?:swiss\s+francs|dollars?|bucks|euros?|pounds?|quid|francs?|yen|rupees|zl|kr|" + _CUR[3:]
 _NUMBER = r"\d{1,3}(?:[.,\s]\d{3})+(?![\d])|\d+(?:[.,]\d+)?"
 _MULT = r"(?:k|m|mm|thousand|grand|mil|million)\b"
-_PERIOD = (r"(?:\s*(?:/|per|an?|each)\s*(?P<per>hour|hr|h|month|mo|year|yr|annum)\b"
-           r"|\s*(?P<adv>hourly|monthly|annually|yearly|a\s+year|p\.?\s?a\.?(?!\w)|p/?h\b))")
+_PERIOD = (r"(?:\s*(?:/|per|an?|each)\s*(?P<per>hour|hr|h|day|week|wk|month|mo|year|yr|annum)\b"
+           r"|\s*(?P<adv>hourly|daily|weekly|monthly|annually|yearly|a\s+year|p\.?\s?a\.?(?!\w)|p/?h\b|p/?d\b))")
 _LEADIN = (r"(?:(?:paying|pays|pay|salary|salaries|comp|compensation|earning|earn|making|make|base|"
            r"wage|wages|rate|with|that\s+pays?)\s*(?:of\s+|is\s+|:\s*)?)?")
 _CMP = (r"(?P<cmp>over|above|more\s+than|at\s+least|min(?:imum)?|starting\s+(?:at|from)|from|>=?|≥|"
@@ -50,7 +51,19 @@ RELATIVE = re.compile(
 )
 CEILING = re.compile(rf"\b(?:under|below|less\s+than|at\s+most|up\s+to|max(?:imum)?)\s+(?:{_CUR})?\s*(?:{_NUMBER})\s*(?:{_MULT})?")
 _PERIODS = {"hour": "hour", "hr": "hour", "h": "hour", "hourly": "hour", "ph": "hour", "p/h": "hour",
-            "month": "month", "mo": "month", "monthly": "month"}
+            "month": "month", "mo": "month", "monthly": "month", "week": "week", "wk": "week", "weekly": "week",
+            "day": "day", "daily": "day", "pd": "day", "p/d": "day"}
+# Indian pay idioms: "25 LPA" (lakhs per annum), "12 lakh", "1.2 crore" -> INR a year.
+INDIAN = re.compile(
+    r"(?<![\w.,])(?:(?:over|above|more\s+than|at\s+least|min(?:imum)?|from|>=?)\s*)?(?:₹|inr|rs\.?)?\s*"
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?:-\s*\d+(?:\.\d+)?\s*)?(?P<unit>lpa|lakhs?|lacs?|crores?|cr)\b"
+    r"(?:\s*(?:per\s+annum|p\.?a\.?|a\s+year|per\s+year|ctc))?(?:\s*\+|\s+plus\b|\s+or\s+more\b)?"
+)
+# "at least -50000": refused with a reason, never read as 50000.
+NEGATIVE = re.compile(
+    r"(?:over|above|more\s+than|at\s+least|min(?:imum)?|from|paying|pays|salary|pay|earn(?:ing)?|>=?)\s*"
+    r"(?:[$€£¥₹]\s*)?[-−–]\s*[$€£¥₹]?\s*\d"
+)
 
 
 @dataclass
@@ -115,11 +128,22 @@ def extract_pay(q: QueryText, draft: Draft) -> list[PendingPay]:
         found.append(PendingPay(value, currency, period, q.span(m.start(), m.end()), symbol))
         return True
 
+    def indian(m: re.Match[str]) -> bool:
+        unit = m.group("unit")
+        amount = float(m.group("num")) * (10_000_000 if unit.startswith("cr") else 100_000)
+        found.append(PendingPay(amount, "INR", "year", q.span(m.start(), m.end()), None))
+        return True
+
     def ceiling(m: re.Match[str]) -> bool:
         draft.unresolved_phrase(q.span(m.start(), m.end()), kind="unsupported",
                                 hint="Pay ceilings are not a filter; only a minimum pay is.")
         return True
 
+    negative = NEGATIVE.search(q.s)
+    if negative:
+        raise BadQueryError(f"“{q.span(negative.start(), len(q.s))[:40]}”: a pay floor cannot be negative; "
+                            "write the least you would accept, e.g. “at least 50000”")
+    q.sub(INDIAN, indian)
     q.sub(RELATIVE, relative)
     q.sub(FIGURES, figures)
     q.sub(CEILING, ceiling)

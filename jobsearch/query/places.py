@@ -45,6 +45,8 @@ COMMON_WORD_COUNT = 10_000_000
 # ("Colorado", "Florida" -> the state; "Washington" -> the city).
 STATE_OVER_CITY_POPULATION = 500_000
 AREA_WORDS = frozenset(["area", "metro", "region"])
+# "any state", "all 50 states", "nationwide": the whole US (US-only words: "state", CDL).
+ANY_STATE = re.compile(r"\b(?:any|all(?:\s+50)?|every)\s+(?:us\s+|u\.s\.\s+)?states?\b|\bnationwide\b|\bcoast\s+to\s+coast\b")
 _JOINER = re.compile(r"^[\s.'’-]*$")
 _RADIUS = re.compile(r"\bwithin\s+(\d{1,4})\s*(km|kms|kilometers|kilometres|mi|miles?)\s+(?:of|from)\s+$")
 _LEAD_WORDS = frozenset(["based", "located", "close", "next", "within", "km", "kms", "mi", "mile", "miles", "kilometers", "kilometres"])
@@ -71,6 +73,13 @@ class PlaceParser:
 
     def parse(self, q: QueryText, draft: Draft) -> PlaceOutcome:
         out = PlaceOutcome()
+
+        def any_state(m: re.Match[str]) -> bool:
+            draft.add_values("country_codes", ["US"], label="United States (any state)", span=q.span(m.start(), m.end()))
+            out.country = out.country or "US"
+            return True
+
+        q.sub(ANY_STATE, any_state)
         toks = q.words()
         i, ctx, radius = 0, None, None
         while i < len(toks):

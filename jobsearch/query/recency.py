@@ -25,6 +25,7 @@ RULES: list[tuple[re.Pattern[str], int | None]] = [
     (re.compile(rf"\b{_LEAD}(?:since\s+)?yesterday\b"), 2),
     (re.compile(rf"\b{_LEAD}(?:this|last|past|previous)\s+week\b"), 7),
     (re.compile(rf"\b{_LEAD}(?:this|last|past|previous)\s+month\b"), 30),
+    (re.compile(r"\b(?:actively|urgently|now|currently)\s+hiring\b|\bhiring\s+(?:now|immediately|urgently|asap)\b"), RECENT_DAYS),
     (re.compile(r"\b(?:(?:posted|listed|published|added)\s+)?(?:very\s+)?(?:recently|recent)\b(?:\s+(?:posted|listed|published))?"), RECENT_DAYS),
     (re.compile(r"\b(?:just|newly|freshly)\s+(?:posted|listed|published|added)\b|\b(?:brand[\s-]new|newest|latest|fresh)\b"
                 r"|^\s*new\b(?!\s+(?:grads?|graduates?|york|jersey|zealand|delhi|orleans|haven|mexico|hampshire|"

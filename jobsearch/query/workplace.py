@@ -1,5 +1,7 @@
 """Workplace phrases: "remote", "mostly remote", "hybrid", "on-site", "not remote",
-"remote or hybrid", "at least 60% remote"."""
+"remote or hybrid", "at least 60% remote", office-day limits ("hybrid with max 2 office days":
+at least 60% remote, a 5-day week) and acceptance ("onsite fine": no limit, "hybrid ok":
+hybrid or remote)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ _HYBRID = r"hybrid(?!\s+(?:cloud|vehicles?|cars?|apps?|mobile))"
 # (pattern, allowed workplaces, min remote share, label). The first that matches a span wins.
 RULES: list[tuple[re.Pattern[str], list[str], float | None, str]] = [
     (re.compile(rf"\b(?:not|no|non)[\s-]?{_REMOTE}\b"), ["onsite", "hybrid"], None, "On-site or hybrid (not remote)"),
-    (re.compile(rf"\b(?:{_REMOTE}\s*(?:or|/|and|&)\s*{_HYBRID}|{_HYBRID}\s*(?:or|/|and|&)\s*{_REMOTE})\b"),
+    (re.compile(rf"\b(?:(?:(?:fully|completely|100\s*%)[\s-]*)?{_REMOTE}\s*(?:or|/|and|&)\s*{_HYBRID}|{_HYBRID}\s*(?:or|/|and|&)\s*{_REMOTE})\b"),
      ["remote", "hybrid"], None, "Remote or hybrid"),
     (re.compile(rf"\b(?:{_ONSITE}\s*(?:or|/|and|&)\s*{_HYBRID}|{_HYBRID}\s*(?:or|/|and|&)\s*{_ONSITE})\b"),
      ["onsite", "hybrid"], None, "On-site or hybrid"),
@@ -28,6 +30,26 @@ RULES: list[tuple[re.Pattern[str], list[str], float | None, str]] = [
     (re.compile(rf"\b{_ONSITE}\b"), ["onsite"], None, "On-site"),
 ]
 _SHARE = re.compile(r"\b(?:at\s+least|min(?:imum)?|over|above)\s+(\d{1,3})\s*%\s*remote\b")
+WORK_DAYS = 5
+_N = r"(?P<n>[0-5]|one|two|three|four|zero|no)"
+_MAX = r"(?:max(?:imum)?|at\s+most|up\s+to|no\s+more\s+than|not\s+more\s+than|only|just|<=?|≤)"
+_OFFICE = r"(?:(?:in|at)\s+(?:the\s+)?office|on[\s-]?site|in[\s-]office|in[\s-]person)"
+_WEEK = r"(?:\s*(?:a|per|each|/)\s*week)?"
+OFFICE_DAYS: list[re.Pattern[str]] = [re.compile(p) for p in (
+    rf"\b{_MAX}\s+{_N}\s+(?:office|on[\s-]?site|in[\s-]office)\s+days?{_WEEK}\b",
+    rf"\b{_MAX}\s+{_N}\s+days?\s+{_OFFICE}{_WEEK}\b",
+    rf"\b{_N}\s+(?:office|on[\s-]?site|in[\s-]office)\s+days?{_WEEK}\s+(?:max(?:imum)?|at\s+most|tops)\b",
+    rf"\b{_N}\s+days?{_WEEK}\s+{_OFFICE}{_WEEK}(?:\s+(?:max(?:imum)?|at\s+most|tops))?\b",
+)]
+_WORDS_N = {"zero": 0, "no": 0, "one": 1, "two": 2, "three": 3, "four": 4}
+# "onsite fine": the person accepts on-site work, so it limits nothing; "hybrid ok" accepts
+# hybrid (and so remote); "remote possible" (リモート可) asks for a job that allows remote work.
+_FINE = r"(?:\s+(?:is\s+)?(?:ok|okay|fine|acceptable|possible|welcome|too))"
+ACCEPT: list[tuple[re.Pattern[str], list[str], str]] = [
+    (re.compile(rf"\b{_ONSITE}{_FINE}\b"), [], ""),
+    (re.compile(rf"\b{_HYBRID}{_FINE}\b"), ["hybrid", "remote"], "Hybrid or remote"),
+    (re.compile(rf"\b{_REMOTE}{_FINE}\b"), ["remote", "hybrid"], "Remote or hybrid"),
+]
 
 
 def extract_workplace(q: QueryText, draft: Draft) -> None:
@@ -39,7 +61,25 @@ def extract_workplace(q: QueryText, draft: Draft) -> None:
                f"Remote or hybrid, ≥ {pct}% remote", q.span(m.start(), m.end()))
         return True
 
+    def office_days(m: re.Match[str]) -> bool:
+        raw = m.group("n")
+        days = int(raw) if raw.isdigit() else _WORDS_N[raw]
+        floor = round((WORK_DAYS - min(days, WORK_DAYS)) / WORK_DAYS, 2)
+        _apply(draft, ["hybrid", "remote"] if floor < 1 else ["remote"], floor,
+               f"At most {days} office day{'s' if days != 1 else ''} a week (≥ {floor:.0%} remote)",
+               q.span(m.start(), m.end()))
+        return True
+
+    def accept(m: re.Match[str], allowed: list[str], label: str) -> bool:
+        if allowed:
+            _apply(draft, allowed, None, label, q.span(m.start(), m.end()))
+        return True
+
     q.sub(_SHARE, share)
+    for pattern in OFFICE_DAYS:
+        q.sub(pattern, office_days)
+    for pattern, allowed, label in ACCEPT:
+        q.sub(pattern, lambda m, a=allowed, lab=label: accept(m, a, lab))
     for pattern, allowed, min_share, label in RULES:
         q.sub(pattern, lambda m, a=allowed, s=min_share, lab=label: _apply(
             draft, a, s, lab, q.span(m.start(), m.end())))
