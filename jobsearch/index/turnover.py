@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa
 
 from jobsearch.errors import InvalidPostingError
+from jobsearch.failpoints import failpoint
 from jobsearch.index.segment import Segment, records_table
 from jobsearch.index.shardset import ShardSet
 from jobsearch.index.view import View
@@ -51,8 +52,46 @@ def add(view: View, vectors: np.ndarray, rows: pa.Table | list[dict[str, object]
         return view
     dead, _ = _tombstone(view, ids)  # an existing id is an update: retire the old row
     seg = Segment.from_arrays(vectors, table, dtype="float16", name=f"delta-{len(view.delta)}")
-    return View(base=view.base, delta=view.delta + (seg,), dead=tuple(dead) + (None,),
-                log=view.log + (("add", (vectors, table)),))
+    return _merge_tail(View(base=view.base, delta=view.delta + (seg,), dead=tuple(dead) + (None,),
+                            log=view.log + (("add", (vectors, table)),)))
+
+
+# Delta segments are merged like a binary counter: the newest two become one while the older
+# holds at most twice the newer's live rows. A stream of small adds then keeps O(log n)
+# segments (each costs a plan and a scan per query) for O(log n) re-merges per row, and
+# the contents (and the log compaction replays) do not change.
+MERGE_RATIO = 2
+MAX_DELTA_SEGMENTS = 16
+
+
+def _live(seg: Segment, dead: np.ndarray | None) -> int:
+    return seg.rows - (0 if dead is None else int(np.count_nonzero(dead)))
+
+
+def _merge_tail(view: View) -> View:
+    nb = len(view.base.segments)
+    delta = list(view.delta)
+    dead = [view.dead_of(i) for i in range(nb + len(delta))]
+    merged = False
+    while len(delta) >= 2:
+        older, newer = delta[-2], delta[-1]
+        d_old, d_new = dead[-2], dead[-1]
+        if _live(older, d_old) > MERGE_RATIO * _live(newer, d_new) and len(delta) <= MAX_DELTA_SEGMENTS:
+            break
+        vecs, tables = [], []
+        for seg, d in ((older, d_old), (newer, d_new)):
+            keep = None if d is None else ~d
+            v = np.asarray(seg.vectors.view(np.float16))
+            vecs.append(v if keep is None else v[keep])
+            tables.append(seg.records_table if keep is None else seg.records_table.filter(pa.array(keep)))
+        seg = Segment.from_arrays(np.concatenate(vecs), pa.concat_tables(tables), dtype="float16",
+                                  name=f"delta-{len(delta) - 2}")
+        delta[-2:] = [seg]
+        dead[-2:] = [None]
+        merged = True
+    if not merged:
+        return view
+    return View(base=view.base, delta=tuple(delta), dead=tuple(dead), log=view.log)
 
 
 def remove(view: View, job_ids: list[str]) -> tuple[View, int]:
@@ -93,4 +132,6 @@ def compacted_set(view: View, target: Path) -> ShardSet:
         target, vectors, table, model_id=base.manifest.model_id, shards=len(base.segments),
         dtype=base.manifest.dtype, activate=False, verify=False,
     )
-    return load_set(new_dir, verify=True, expect_dim=base.dim)
+    fresh = load_set(new_dir, verify=True, expect_dim=base.dim)
+    failpoint("compact:after_build")
+    return fresh

@@ -15,8 +15,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
+from jobsearch.failpoints import failpoint
 from jobsearch.store.base import Change, StoredPosting, Upsert, WriteResult
-from jobsearch.store.failpoints import failpoint
 from jobsearch.store.schema import (
     CHANGE_SQL,
     DELETE_SQL,
@@ -263,15 +263,17 @@ class SqlStore:
             cur.execute("SELECT job_id, valid_through FROM postings WHERE deleted = 0 AND valid_through IS NOT NULL")
             return [(str(a), int(b)) for a, b in cur.fetchall()]
 
-    def snapshot(self, *, batch: int = 5000) -> tuple[int, Iterator[list[StoredPosting]]]:
-        """The head seq and every non-deleted row as of that seq, read in one snapshot (for
-        building a shard set from the store). Rows past valid_through are included; the
-        caller filters with `StoredPosting.live`. The iterator must be consumed promptly."""
+    def snapshot(self, *, batch: int = 5000, include_deleted: bool = False) -> tuple[int, Iterator[list[StoredPosting]]]:
+        """The head seq and every non-deleted row (tombstones too with `include_deleted`) as
+        of that seq, read in one snapshot (building a shard set, reconciling an index). Rows
+        past valid_through are included: filter with `StoredPosting.live`. Consume the
+        iterator promptly (it holds a read transaction)."""
         ctx = self._read()
         cur = ctx.__enter__()
         cur.execute("SELECT seq FROM log_head WHERE id = 1")
         head = int(cur.fetchone()[0])
-        cur.execute(f"SELECT {ROW_COLUMNS} FROM postings WHERE deleted = 0 ORDER BY job_id")
+        where = "" if include_deleted else "WHERE deleted = 0 "
+        cur.execute(f"SELECT {ROW_COLUMNS} FROM postings {where}ORDER BY job_id")
 
         def chunks() -> Iterator[list[StoredPosting]]:
             try:

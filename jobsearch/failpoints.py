@@ -19,9 +19,9 @@ POINTS: tuple[str, ...] = (
     "write:after_commit",  # committed, the follower not yet told, the client not answered
     "follow:after_read",  # the follower read changes and rows, nothing applied
     "follow:after_apply",  # applied to the in-memory index, the client not answered
-    "compact:after_build",  # a new shard set written, not recorded, not active
-    "compact:after_watermark",  # its store watermark recorded, ACTIVE not moved
-    "compact:after_activate",  # ACTIVE moved to the new set
+    "compact:after_build",  # a new shard set written and verified, not active
+    "compact:after_activate",  # ACTIVE moved to the new set, its store watermark not written yet
+    "compact:after_watermark",  # the new set's watermark written
 )
 
 
