@@ -252,6 +252,7 @@ class SearchPipeline:
     def _versions(self) -> tuple[Any, ...]:
         return (
             getattr(self.retriever, "version", None),
+            getattr(self.retriever, "generation", None),  # online adds/removes (ingestion) too
             getattr(self.encoder, "model_id", None),
             getattr(self.ranker, "model_id", None),
         )
