@@ -79,6 +79,14 @@ class FlatIndex:
         return self._view.base.version
 
     @property
+    def generation(self) -> tuple[str, int]:
+        """Changes with every add, remove and swap (the base version and the number of
+        online changes on it): what a response cache keys by, so no cached answer outlives
+        a change (a deleted posting is never served from a cache)."""
+        view = self._view
+        return view.base.version, len(view.log)
+
+    @property
     def model_id(self) -> str:
         return self._view.base.manifest.model_id
 
