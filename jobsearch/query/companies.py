@@ -1,15 +1,26 @@
 """Companies by name ("at Stripe", "not Amazon", "excluding Acme Staffing, Initech") and by
 type ("not from staffing agencies", "no recruiters", "direct hire only"). Names match
-case-, accent- and punctuation-insensitively, with or without a legal suffix ("Inc", "GmbH")."""
+case-, accent- and punctuation-insensitively, with or without a legal suffix ("Inc", "GmbH");
+a misspelt one is corrected with a did-you-mean ("at Contosso" -> Contoso). A well-known
+employer the index has no postings from ("jobs at Google", "anything but Amazon") is reported,
+never dropped: asked for, it is a filter nothing passes (an honest empty answer, its chip
+removable); left out, there is nothing to leave out."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
+from symspellpy import SymSpell, Verbosity
+
 from jobsearch.query.draft import Draft
+from jobsearch.query.gazetteer_index import place_index
 from jobsearch.query.text import QueryText, name_keys
-from jobsearch.schema import Company
+from jobsearch.query.vocab import GUARD
+from jobsearch.schema import Company, Suggestion
+from jobsearch.taxonomy.known_employers import AMBIGUOUS, KNOWN_EMPLOYERS
+
+UNKNOWN_PREFIX = "unknown:"  # company_ids value of an employer the index has no postings from
 
 LEGAL_SUFFIXES = frozenset(
     ["inc", "incorporated", "llc", "ltd", "limited", "gmbh", "corp", "corporation", "co", "company", "plc", "ag", "sa", "se", "bv", "nv", "srl", "spa", "pty", "oy", "ab", "as", "kg", "lp", "llp", "sarl", "sas", "ug", "kk"]
@@ -54,10 +65,23 @@ class CompanyMatcher:
                 if key:
                     self.by_key.setdefault(key, []).append(c)
         self.max_words = max((len(k.split()) for k in self.by_key), default=0)
+        self.known: dict[str, str] = {}
+        ix = place_index()
+        for name in KNOWN_EMPLOYERS:
+            key = company_key(name)
+            # A place name stays a place ("Randstad" is the Dutch metro before the agency).
+            if key and key not in self.by_key and key not in ix.metros and key not in ix.countries:
+                self.known[key] = name
+        self.known_words = max(len(k.split()) for k in self.known) if self.known else 0
+        # Did-you-mean over the index's own names (whole keys, two edits at most).
+        self.speller = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        for key in self.by_key:
+            if len(key) >= 5:
+                self.speller.create_dictionary_entry(key, len(self.by_key[key]))
 
     def extract(self, q: QueryText, draft: Draft) -> None:
         if not self.by_key:
-            return
+            return  # no index to speak for (offline `jobsearch parse`): names stay meaning
         toks = q.words()
         i, mode, last_end = 0, None, -1
         while i < len(toks):
@@ -75,8 +99,17 @@ class CompanyMatcher:
                 mode = None
                 i += 1
                 continue
-            hit = self._longest(q, toks, i)
+            hit = self._longest(q, toks, i) or self._misspelt(q, toks, i, draft)
             if hit is None:
+                unknown = self._known(q, toks, i, cued=True) or self._capitalised(q, toks, i)
+                if unknown is not None:
+                    n, name = unknown
+                    end = toks[i + n - 1][1]
+                    self._report(q, draft, name, include=mode == "include", span=q.span(toks[i][0], end))
+                    q.consume(start, end)
+                    last_end = end
+                    i += n
+                    continue
                 mode = None
                 i += 1
                 continue
@@ -95,6 +128,87 @@ class CompanyMatcher:
             q.consume(start, end)
             last_end = end
             i += n
+
+        self._bare_known(q, draft)
+
+    def _bare_known(self, q: QueryText, draft: Draft) -> None:
+        """A well-known employer named without a cue ("Tesla gigafactory austin"): asked for."""
+        toks = q.words()
+        i = 0
+        while i < len(toks):
+            hit = self._known(q, toks, i, cued=False)
+            if hit is None:
+                i += 1
+                continue
+            n, name = hit
+            span = q.span(toks[i][0], toks[i + n - 1][1])
+            self._report(q, draft, name, include=True, span=span)
+            q.consume(toks[i][0], toks[i + n - 1][1])
+            i += n
+
+    def _known(self, q: QueryText, toks: list, i: int, *, cued: bool) -> tuple[int, str] | None:
+        for n in range(min(self.known_words, len(toks) - i), 0, -1):
+            words = toks[i : i + n]
+            if any(not re.fullmatch(r"[\s.,'’&-]*", q.s[a[1] : b[0]]) for a, b in zip(words, words[1:], strict=False)):
+                continue
+            key = company_key(" ".join(w[2] for w in words))
+            if key not in self.known:
+                continue
+            raw = q.original[words[0][0] : words[-1][1]]
+            if not cued:
+                shouted = q.original.isupper()
+                capital = raw[:1].isupper() and not shouted
+                if key in AMBIGUOUS and not capital:
+                    return None
+                if key in AMBIGUOUS and words[0][0] == 0 and not any(c.isupper() for c in raw[1:]):
+                    return None  # "Target ..." opening a sentence: likely the word
+            return n, self.known[key]
+        return None
+
+    def _capitalised(self, q: QueryText, toks: list, i: int) -> tuple[int, str] | None:
+        """A capitalised name after a company cue that is neither a place nor a role word
+        ("jobs at Zorblax"): an employer this index does not know."""
+        if q.original.istitle() or q.original.isupper():
+            return None
+        n = 0
+        while i + n < len(toks) and n < 3 and q.is_capitalised(toks[i + n][0]) and toks[i + n][2] not in GUARD:
+            n += 1
+        if n == 0:
+            return None
+        key = " ".join(t[2] for t in toks[i : i + n])
+        ix = place_index()
+        if key.split()[0] in ix.cities or key in ix.countries or key in ix.states or key in ix.metros:
+            return None
+        return n, q.original[toks[i][0] : toks[i + n - 1][1]]
+
+    def _misspelt(self, q: QueryText, toks: list, i: int, draft: Draft) -> tuple[int, list[Company]] | None:
+        """"at Contosso": the index's closest company name within two edits, with a did-you-mean."""
+        for n in range(min(self.max_words, len(toks) - i), 0, -1):
+            words = toks[i : i + n]
+            key = company_key(" ".join(w[2] for w in words))
+            if len(key) < 5:
+                continue
+            found = self.speller.lookup(key, Verbosity.TOP, max_edit_distance=1 if len(key) < 8 else 2)
+            if found and found[0].distance > 0:
+                company = self.by_key[found[0].term][0]
+                typed = q.original[words[0][0] : words[-1][1]]
+                draft.suggestions.append(Suggestion(
+                    kind="did_you_mean", text=f"Showing {company.name} for “{typed}”.",
+                    options=[{"company_id": company.id, "label": company.name, "typed": typed}]))
+                return n, self.by_key[found[0].term]
+        return None
+
+    def _report(self, q: QueryText, draft: Draft, name: str, *, include: bool, span: str) -> None:
+        if include:
+            value = UNKNOWN_PREFIX + company_key(name)
+            draft.add_values("company_ids", [value], label=f"At {name} (no postings in this index)", span=span)
+            draft.suggestions.append(Suggestion(
+                kind="unknown_company",
+                text=f"No postings from {name} in this index; remove the “{name}” filter to see other employers.",
+                options=[{"remove": f"company_ids:{value}", "label": f"Search without {name}"}]))
+        else:
+            draft.suggestions.append(Suggestion(
+                kind="unknown_company", text=f"No postings from {name} in this index, so there are none to leave out."))
 
     def _longest(self, q: QueryText, toks: list, i: int) -> tuple[int, list[Company]] | None:
         for n in range(min(self.max_words + 1, len(toks) - i), 0, -1):

@@ -39,7 +39,8 @@ COMPANY_CASES = [
     ("food scientist at Nestle", "food scientist", {"company_ids": ["co-nestle"]}),
     ("engineer at Initech, not Acme Staffing", "engineer",
      {"company_ids": ["co-initech"], "exclude_company_ids": ["co-acme"]}),
-    ("engineer at Hooli", "engineer at Hooli", {}),  # unknown names stay meaning
+    # An employer with no postings here is reported and kept as a filter nothing passes.
+    ("engineer at Hooli", "engineer", {"company_ids": ["unknown:hooli"]}),
 ]
 
 
