@@ -98,10 +98,12 @@ def build_from_arrays(
     corpus_fingerprint: str | None = None,
     activate: bool = True,
     verify: bool = True,
+    encoder: Encoder | None = None,
 ) -> Path:
     """Write a new shard set under the index root `out_dir` from unit vectors and posting
     rows (POSTINGS_SCHEMA), verify it, activate it (unless told not to); return its dir.
-    `dtype`: float16, int8 (exact int8 scan + fp16 re-score) or auto (`resolve_dtype`)."""
+    `dtype`: float16, int8 (exact int8 scan + fp16 re-score) or auto (`resolve_dtype`).
+    `encoder` (of `model_id`): verification re-encodes a random sample of postings."""
     out_dir = Path(out_dir)
     table = records_table(table)
     vectors = np.asarray(vectors)
@@ -125,7 +127,7 @@ def build_from_arrays(
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         if verify:
-            load_set(final, verify=True)
+            load_set(final, verify=True, encoder=encoder)
         if activate:
             point_to(out_dir, final)
     return final
@@ -219,5 +221,5 @@ def _build_index(corpus_dir: Path, out_dir: Path, encoder: Encoder, *, shards: i
     ).hexdigest()
     return build_from_arrays(
         out_dir, vectors, table, model_id=encoder.model_id, shards=shards, dtype=dtype,
-        corpus_fingerprint=fingerprint,
+        corpus_fingerprint=fingerprint, encoder=encoder,  # the raw encoder: the cache would echo itself
     )

@@ -69,7 +69,7 @@ def test_self_query_check_catches_zeroed_vectors(tmp_path: Path) -> None:
 
     manifest["shards"][0]["files"]["vectors.npy"] = sha256_file(path)
     (s / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(CorruptShardSetError, match="self-query recall"):
+    with pytest.raises(CorruptShardSetError, match="not unit length"):
         load_set(s)
 
 
