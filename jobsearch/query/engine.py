@@ -13,6 +13,7 @@ from jobsearch.errors import BadQueryError, UnknownMemberError
 from jobsearch.query.companies import CompanyMatcher, extract_company_type
 from jobsearch.query.draft import Draft
 from jobsearch.query.gazetteer_index import place_index
+from jobsearch.query.languages import to_english
 from jobsearch.query.levels import extract_levels
 from jobsearch.query.pay import extract_pay, settle_pay
 from jobsearch.query.personal import extract_personal
@@ -67,7 +68,9 @@ class RuleQueryEngine:
         if member is not None and member.location_id in ix.g.cities:
             member_country = ix.g.cities[member.location_id].country_code
 
-        q = QueryText(text)
+        # Another language's words in English first: one grammar parses all nine.
+        english, _language = to_english(text)
+        q = QueryText(english)
         draft = Draft()
         wishes = extract_wishes(q, draft)
         extract_personal(q, draft, member)
@@ -83,7 +86,7 @@ class RuleQueryEngine:
         settle_pay(draft, pending_pay, local_currency)
 
         # Chips in the order the user wrote them.
-        draft.constraints.sort(key=lambda c: _position(text, c["span"]))
+        draft.constraints.sort(key=lambda c: _position(english, c["span"]))
         meaning = semantic_text(q)
         if meaning.lower() in _EMPTY_MEANING:
             meaning = ""

@@ -1,0 +1,78 @@
+"""Queries in German, French, Spanish, Portuguese, Italian, Dutch, Polish and Japanese: the
+language's role, workplace, employment-type, pay and schedule words are rewritten in English
+before parsing, so "Elektriker Stellen Hamburg unbefristet Vollzeit" parses exactly as
+"electrician jobs Hamburg permanent full-time" (the same filters and an English semantic
+text). Place names are left as written: the gazetteer knows them in every language."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jobsearch.query.text import fold
+from jobsearch.taxonomy.translations import GRAMMAR, TERMS
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    terms: re.Pattern[str]
+    everything: re.Pattern[str]
+    english: dict[str, str]  # folded foreign phrase -> English
+
+
+def _pattern(keys: list[str], *, bounded: bool) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    if not bounded:  # Japanese has no spaces between words
+        return re.compile(f"(?:{alternatives})")
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
+@lru_cache(maxsize=1)
+def languages() -> dict[str, Language]:
+    out = {}
+    for code, terms in TERMS.items():
+        english = {fold(k): v for k, v in GRAMMAR.get(code, {}).items()}
+        english.update({fold(k): v for k, v in terms.items()})
+        bounded = code != "ja"
+        out[code] = Language(code, _pattern([fold(k) for k in terms], bounded=bounded),
+                             _pattern(list(english), bounded=bounded), english)
+    return out
+
+
+def detect(text: str) -> str | None:
+    """The language with the most distinctive words in `text` (None: English or unknown)."""
+    if _JAPANESE.search(text):
+        return "ja"
+    folded = fold(text)
+    best, hits = None, 0
+    for code, lang in languages().items():
+        if code == "ja":
+            continue
+        n = sum(len(m.group()) for m in lang.terms.finditer(folded))
+        if n > hits:
+            best, hits = code, n
+    return best
+
+
+def to_english(text: str) -> tuple[str, str | None]:
+    """(`text` with the detected language's words in English, the language code or None)."""
+    code = detect(text)
+    if code is None:
+        return text, None
+    lang = languages()[code]
+    folded = fold(text)
+    parts: list[str] = []
+    pos = 0
+    for m in lang.everything.finditer(folded):
+        parts.append(text[pos : m.start()])
+        english = lang.english[m.group()]
+        if code == "ja":
+            english = f" {english} " if english else " "
+        parts.append(english)
+        pos = m.end()
+    parts.append(text[pos:])
+    return " ".join("".join(parts).split()), code
