@@ -108,6 +108,7 @@ def search(
     corpus: Path | None = CorpusOpt,
     member: str | None = MemberOpt,
     k: int = typer.Option(20, "--k", min=1, max=100, help="How many results (1-100)."),
+    sort: str = typer.Option("relevance", help="relevance, date (newest first) or pay (highest first)."),
     as_json: bool = typer.Option(False, "--json", help="Print {query, results} as JSON."),
 ) -> None:
     """Search the index: strict filters from the text, ranked by meaning.
@@ -116,23 +117,40 @@ def search(
     posted this week" --k 5
     """
     from jobsearch.errors import JobSearchError
-    from jobsearch.explain import format_salary
     from jobsearch.pipeline import open_pipeline
+    from jobsearch.results.text import search_lines
 
     try:
         pipeline = open_pipeline(index, corpus, warm=False)  # one query: warming buys nothing
-        response = pipeline.search(text, member_id=member, k=k)
+        response = pipeline.search(text, member_id=member, k=k, sort=sort)
     except JobSearchError as exc:
         raise _fail(exc) from exc
     if as_json:
         typer.echo(response.model_dump_json(indent=2))
         return
-    typer.echo(f"{response.total_matching} postings pass every filter; showing {len(response.results)}")
-    for r in response.results:
-        pay = format_salary(r.salary) if r.salary else "pay not stated"
-        typer.echo(f"{r.score:6.3f}  {r.title} — {r.company.name} — {r.location} ({r.workplace}) — {pay}")
-    if response.empty_reason:
-        typer.echo(response.empty_reason)
+    typer.echo("\n".join(search_lines(response)))
+
+
+@app.command()
+def show(
+    job_id: str = typer.Argument(..., help="A job id, as search results print it (--json) or the page shows it."),
+    index: Path | None = IndexOpt,
+    corpus: Path | None = CorpusOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print the posting as JSON."),
+) -> None:
+    """Show one posting in full: description, skills, company, pay, places, dates, apply link."""
+    from jobsearch.errors import JobSearchError
+    from jobsearch.pipeline import open_pipeline
+    from jobsearch.results.text import job_lines
+
+    try:
+        job = open_pipeline(index, corpus, warm=False).job(job_id)
+    except KeyError:
+        typer.echo(f"error: no posting with id {job_id!r} in the index", err=True)
+        raise typer.Exit(code=1) from None
+    except JobSearchError as exc:
+        raise _fail(exc) from exc
+    typer.echo(job.model_dump_json(indent=2) if as_json else "\n".join(job_lines(job)))
 
 
 @app.command()

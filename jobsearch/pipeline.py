@@ -12,21 +12,29 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from jobsearch.corpus.clock import ABSOLUTE, CorpusClock
 from jobsearch.errors import BadQueryError, IndexMismatchError, RankerUnavailableError
-from jobsearch.explain import explain_match
+from jobsearch.explain import converted_salary, explain_match
 from jobsearch.metrics import CACHE_EVENTS, RANKER_FALLBACKS, STAGE_LATENCY
 from jobsearch.query.relative_pay import for_retrieval
 from jobsearch.query.text import MAX_QUERY_CHARS, normalize_query
 from jobsearch.refine import describe_filter, drop_constraints, filters_without
-from jobsearch.schema import Filters, Member, ParsedQuery, SearchResponse, SearchResult
+from jobsearch.results.cursor import MAX_OFFSET, Cursor, decode_cursor, encode_cursor, search_digest
+from jobsearch.results.facets import facet_counts
+from jobsearch.results.order import MAX_PER_COMPANY
+from jobsearch.results.page import PageRequest, arrange, depth_for
+from jobsearch.results.relax import relaxations
+from jobsearch.schema import Filters, JobDetail, Member, ParsedQuery, SearchResponse, SearchResult
 from jobsearch.stages import (
     STRONG_GRADES,
+    Candidates,
     Encoder,
     MatchCalibration,
     MatchGrade,
@@ -55,6 +63,7 @@ class SearchPipeline:
         rank_depth: int = RANK_DEPTH,
         display_name: Any = None,
         cache_size: int = 2048,
+        clock: CorpusClock = ABSOLUTE,
     ) -> None:
         self.engine = engine
         self.encoder = encoder
@@ -65,6 +74,7 @@ class SearchPipeline:
         self.calibration = calibration
         self.rank_depth = rank_depth
         self.members: Mapping[str, Member] = members or {}
+        self.clock = clock
         self._display_name = display_name
         self._cache: OrderedDict[tuple[Any, ...], tuple[float, SearchResponse]] = OrderedDict()
         self._cache_size = cache_size
@@ -85,15 +95,20 @@ class SearchPipeline:
         k: int = 20,
         remove: Sequence[str] = (),
         now: datetime | None = None,
+        sort: str = "relevance",
+        cursor: str | None = None,
+        facets: bool = False,
+        max_per_company: int = MAX_PER_COMPANY,
     ) -> SearchResponse:
         text = _check_text(text)
         if not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise BadQueryError(f"k must be an integer in 1..{MAX_K}, got {k!r}")
+        page = PageRequest(sort=sort, cursor=cursor, facets=facets, max_per_company=max_per_company)
         cache_name = "personalised" if member_id else "anonymous"
         # Keyed by everything that determines the answer: the exact text the parser reads
-        # (case kept: "Reading" is a town, "reading" is not), member, k, removals, and the
-        # versions of the index and models.
-        key = (text, member_id, k, tuple(sorted(set(remove))), *self._versions())
+        # (case kept: "Reading" is a town, "reading" is not), member, k, removals, the page
+        # asked for, and the versions of the index and models.
+        key = (text, member_id, k, tuple(sorted(set(remove))), page, *self._versions())
         use_cache = now is None
         if use_cache and (hit := self._cache_get(key)) is not None:
             CACHE_EVENTS.labels(cache=cache_name, result="hit").inc()
@@ -101,7 +116,7 @@ class SearchPipeline:
         if use_cache:
             CACHE_EVENTS.labels(cache=cache_name, result="miss").inc()
         response = self._search(
-            text, member_id=member_id, k=k, remove=remove, now=now or datetime.now(UTC)
+            text, member_id=member_id, k=k, remove=remove, now=now or datetime.now(UTC), page=page
         )
         if use_cache:
             self._cache_put(key, response)
@@ -123,65 +138,136 @@ class SearchPipeline:
     # -- the request path -----------------------------------------------------------
 
     def _search(
-        self, text: str, *, member_id: str | None, k: int, remove: Sequence[str], now: datetime
+        self,
+        text: str,
+        *,
+        member_id: str | None,
+        k: int,
+        remove: Sequence[str],
+        now: datetime,
+        page: PageRequest | None = None,
     ) -> SearchResponse:
         t0 = time.perf_counter()
+        page = page or PageRequest()
         timings: dict[str, float] = {}
         with _timed("parse", timings):
             parsed = self.engine.parse(text, member_id)
         parsed = drop_constraints(parsed, remove)
         retrieval_filters = for_retrieval(parsed.filters)
+        index_now = self.clock.index_time(now)  # a demo corpus's dates follow the clock
+        version = getattr(self.retriever, "version", None)
+        digest = search_digest(text, member_id, sorted(set(remove)), page.max_per_company)
+        offset = 0 if page.cursor is None else decode_cursor(
+            page.cursor, sort=page.sort, search=digest, version=version).offset
 
         with _timed("encode", timings):
-            vector = self.encoder.encode([parsed.semantic_text or text])
-        depth = max(k, self.rank_depth) if self.ranker else k
+            vector = np.asarray(self.encoder.encode([parsed.semantic_text or text]), dtype=np.float32)
+        depth = depth_for(page, offset, k)
         with _timed("retrieve", timings):
-            candidates = self.retriever.search(
-                np.asarray(vector, dtype=np.float32), retrieval_filters, depth, now=now, with_records=True
-            )[0]
+            candidates = self.retriever.search(vector, retrieval_filters, depth, now=index_now, with_records=True)[0]
         records = candidates.records or []
-        scores = np.asarray(candidates.scores, dtype=np.float32)
-        calibration, ranked_by, note = self.calibration, "retrieval", None
+        member = self.members.get(member_id) if member_id else None
         with _timed("rank", timings):
-            if self.ranker is not None and records:
-                member = self.members.get(member_id) if member_id else None
-                try:
-                    scores = np.asarray(self.ranker.rank(parsed, candidates, member=member), dtype=np.float32)
-                    calibration, ranked_by = getattr(self.ranker, "calibration", None), "ranker"
-                except RankerUnavailableError as exc:
-                    # A slow or broken ranker costs order, never the answer.
-                    RANKER_FALLBACKS.labels(reason=exc.reason).inc()
-                    note = f"results are in retrieval order: {exc}"
-            order = np.argsort(-scores, kind="stable")
-        grades, match_scores = _grades(calibration, scores)
-        strong = None if grades is None else sum(g in STRONG_GRADES for g in grades)
-        top = order[:k]
+            graded = self._rank(parsed, candidates, member)
+        strong = None if graded.grades is None else sum(g in STRONG_GRADES for g in graded.grades)
+        tiers = None if graded.grades is None else [int(g not in STRONG_GRADES) for g in graded.grades]
+        arranged = arrange(graded.order, records, req=page, tiers=tiers,
+                           company_named=bool(parsed.filters.company_ids))
+        shown = arranged.order[offset : offset + k]
+        more = len(arranged.order) > offset + k or (
+            page.sort == "relevance" and len(candidates) < candidates.n_matching
+        )
         results = [
             self._result(
                 records[i],
-                float(scores[i]),
+                float(graded.scores[i]),
                 parsed,
                 now,
-                match=None if grades is None else grades[i],
-                match_score=None if match_scores is None else float(match_scores[i]),
+                match=None if graded.grades is None else graded.grades[i],
+                match_score=None if graded.match_scores is None else float(graded.match_scores[i]),
+                similar=arranged.similar.get(i, 0),
             )
-            for i in top
+            for i in shown
         ]
-        empty_reason = None if results else self._empty_reason(retrieval_filters, parsed, now)
+        empty_reason = None if results else self._empty_reason(retrieval_filters, parsed, index_now)
+        relaxed = []
+        if offset == 0 and (not results or strong == 0):
+            relaxed = relaxations(text, parsed, lambda t: self._strong_count(t, vector, member_id, remove, index_now))
+        facet_values = None
+        if page.facets and hasattr(self.retriever, "view"):
+            with _timed("facets", timings):
+                facet_values = facet_counts(self.retriever.view, retrieval_filters, now=index_now,
+                                            place_name=self._display_name or str)
         timings["total"] = (time.perf_counter() - t0) * 1000
         # Misses only (docs/slo.md): the latency SLI is the cost of real work.
         STAGE_LATENCY.labels(stage="total").observe(timings["total"] / 1000)
+        next_offset = offset + k
         return SearchResponse(
             query=parsed,
             results=results,
             total_matching=candidates.n_matching,
             total_strong=strong,
             total_strong_exact=candidates.n_matching <= len(candidates),
-            ranked_by=ranked_by,
-            ranking_note=note,
+            ranked_by=graded.ranked_by,
+            ranking_note=graded.note,
             empty_reason=empty_reason,
+            sort=page.sort,
+            next_cursor=encode_cursor(Cursor(next_offset, page.sort, digest, version))
+            if more and results and next_offset <= MAX_OFFSET
+            else None,
+            facets=facet_values,
+            relaxations=relaxed,
             timings_ms={name: round(ms, 3) for name, ms in timings.items()},
         )
+
+    def _rank(self, parsed: ParsedQuery, candidates: Candidates, member: Member | None) -> _Graded:
+        """Final scores, order and grades of the candidates: the ranker re-orders the first
+        `rank_depth` (the rest follow in retrieval order, so deeper pages never reshuffle
+        earlier ones); grades come from the calibration of whatever produced the scores."""
+        scores = np.asarray(candidates.scores, dtype=np.float32)
+        calibration, ranked_by, note = self.calibration, "retrieval", None
+        head = min(len(candidates), self.rank_depth)
+        if self.ranker is not None and candidates.records and head:
+            try:
+                ranked = np.asarray(self.ranker.rank(parsed, candidates.take(range(head)), member=member), dtype=np.float32)
+                order = np.concatenate([np.argsort(-ranked, kind="stable"), np.arange(head, len(candidates))])
+                grades, match_scores = _grades(getattr(self.ranker, "calibration", None), ranked)
+                tail_grades, tail_scores = _grades(self.calibration, scores[head:])
+                if grades is not None and len(scores) > head:
+                    if tail_grades is None:  # no calibration for retrieval scores: the tail stays ungraded as poor
+                        tail_grades, tail_scores = ["poor"] * (len(scores) - head), np.zeros(len(scores) - head)
+                    grades, match_scores = grades + tail_grades, np.concatenate([match_scores, tail_scores])
+                return _Graded(np.concatenate([ranked, scores[head:]]), order, grades, match_scores, "ranker", None)
+            except RankerUnavailableError as exc:
+                # A slow or broken ranker costs order, never the answer.
+                RANKER_FALLBACKS.labels(reason=exc.reason).inc()
+                note = f"results are in retrieval order: {exc}"
+        grades, match_scores = _grades(calibration, scores)
+        return _Graded(scores, np.argsort(-scores, kind="stable"), grades, match_scores, ranked_by, note)
+
+    def _strong_count(
+        self, text: str, vector: np.ndarray, member_id: str | None, remove: Sequence[str], index_now: datetime
+    ) -> tuple[int, int | None]:
+        """(matching, strong) of a rewritten query's filters with the same semantic vector:
+        a relaxation changes constraints only, so nothing is encoded again."""
+        parsed = drop_constraints(self.engine.parse(text, member_id), remove)
+        candidates = self.retriever.search(
+            vector, for_retrieval(parsed.filters), self.rank_depth, now=index_now, with_records=True
+        )[0]
+        graded = self._rank(parsed, candidates, self.members.get(member_id) if member_id else None)
+        strong = None if graded.grades is None else sum(g in STRONG_GRADES for g in graded.grades)
+        return candidates.n_matching, strong
+
+    def job(self, job_id: str, *, now: datetime | None = None) -> JobDetail:
+        """The whole posting behind a result (KeyError for an id the index does not hold)."""
+        now = now or datetime.now(UTC)
+        from jobsearch.corpus.table import row_to_posting
+
+        rec = dict(self.retriever.records([job_id])[0])
+        rec["posted_at"] = self.clock.shown(rec["posted_at"], now)
+        p = row_to_posting(rec)
+        name = self._display_name or str
+        return JobDetail(**p.model_dump(), places=[name(loc) for loc in p.location_ids])
 
     def _result(
         self,
@@ -192,10 +278,11 @@ class SearchPipeline:
         *,
         match: MatchGrade | None = None,
         match_score: float | None = None,
+        similar: int = 0,
     ) -> SearchResult:
         from jobsearch.corpus.table import row_to_posting
 
-        p = row_to_posting(dict(rec))
+        p = row_to_posting({**rec, "posted_at": self.clock.shown(rec["posted_at"], now)})
         location = (
             self._display_name(p.location_ids[0]) if self._display_name else p.location_ids[0]
         )
@@ -214,7 +301,10 @@ class SearchPipeline:
             score=round(score, 6),
             match=match,
             match_score=None if match_score is None else round(match_score, 4),
-            why=explain_match(p, parsed, score=score, now=now, place_name=location),
+            why=explain_match(p, parsed, score=score, now=now, place_name=location, match=match),
+            apply_url=p.apply_url,
+            salary_converted=converted_salary(p.salary, parsed.filters.min_salary),
+            similar_count=similar,
         )
 
     def _empty_reason(self, filters: Filters, parsed: ParsedQuery, now: datetime) -> str:
@@ -256,6 +346,16 @@ class SearchPipeline:
             getattr(self.encoder, "model_id", None),
             getattr(self.ranker, "model_id", None),
         )
+
+
+@dataclass(frozen=True)
+class _Graded:
+    scores: np.ndarray  # final score per candidate (ranker's for the ranked head)
+    order: np.ndarray  # candidate positions, best first
+    grades: list[MatchGrade] | None
+    match_scores: np.ndarray | None
+    ranked_by: str
+    note: str | None
 
 
 def _check_text(text: str) -> str:
@@ -312,6 +412,7 @@ def open_pipeline(
     """The embedded pipeline over the data home (or the given index and corpus)."""
     from jobsearch import home
     from jobsearch.catalog import catalog_of
+    from jobsearch.corpus.clock import corpus_clock
     from jobsearch.encode.default import query_encoder
     from jobsearch.index import FlatIndex
     from jobsearch.query.engine import build_query_engine
@@ -329,6 +430,8 @@ def open_pipeline(
         None,
         members=catalog.members,
         display_name=gazetteer().display_name,
+        clock=corpus_clock(corpus_dir or home.default_corpus_dir(),
+                           index_fingerprint=index.view.base.manifest.corpus_fingerprint, model_id=index.model_id),
     )
     if warm:
         pipeline.warm_up()

@@ -196,9 +196,18 @@ class SearchResult(BaseModel):
     )
     why: list[str] = Field(default_factory=list)
     apply_url: str | None = None
+    salary_converted: Salary | None = Field(
+        default=None, description="the pay range per year in the currency the query stated, when it differs"
+    )
     similar_count: int = Field(
         default=0, ge=0, description="near-duplicates (same title, company and place) collapsed into this result"
     )
+
+
+class JobDetail(Posting):
+    """The whole posting behind a result (`GET /v1/jobs/{job_id}`), dates as served."""
+
+    places: list[str] = Field(default_factory=list, description="display names of `location_ids`, same order")
 
 
 class FacetValue(BaseModel):

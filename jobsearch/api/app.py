@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from jobsearch import __version__
 from jobsearch.api.errors import install_error_handlers
+from jobsearch.api.jobs import router as jobs_router
 from jobsearch.api.limits import BodyLimit
 from jobsearch.api.metrics import FEEDBACK_EVENTS, RequestMetrics
 from jobsearch.api.models import (
@@ -107,7 +108,8 @@ def create_app(
         """Search: strict filters from the text, ranked by meaning. `remove` drops understood
         constraints (the page's chips). Answers carry `X-Query-Id` for feedback."""
         p = slot.get()
-        result = p.search(req.query, member_id=req.member_id, k=req.k, remove=req.remove)
+        result = p.search(req.query, member_id=req.member_id, k=req.k, remove=req.remove, sort=req.sort,
+                          cursor=req.cursor, facets=req.facets, max_per_company=req.max_per_company)
         response.headers["X-Query-Id"] = uuid.uuid4().hex
         response.headers["X-Model-Version"] = model_version(p)
         return result
@@ -157,4 +159,5 @@ def create_app(
             raise HTTPException(status_code=404, detail=f"no asset {name!r}")
         return FileResponse(WEB_DIR / name, headers={"Cache-Control": "no-cache"})
 
+    app.include_router(jobs_router)  # job detail, saved searches and alerts, demo apply page
     return app

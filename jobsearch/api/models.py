@@ -51,6 +51,16 @@ class SearchRequest(ParseRequest):
         ),
     )
 
+    sort: Literal["relevance", "date", "pay"] = Field(
+        default="relevance", description="relevance, date (newest first) or pay (highest annualised first)"
+    )
+    cursor: str | None = Field(default=None, max_length=512, description="`next_cursor` of the previous page")
+    facets: bool = Field(default=False, description="also count facets over every posting passing the filters")
+    max_per_company: int = Field(
+        default=3, ge=0, le=100, description="at most this many postings of one company per 10 results (0: no cap; "
+        "off when the query names a company)"
+    )
+
     @field_validator("remove")
     @classmethod
     def _known_filters(cls, items: list[str]) -> list[str]:

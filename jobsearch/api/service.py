@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from jobsearch.errors import IndexNotFoundError
-from jobsearch.schema import Member, ParsedQuery, SearchResponse
+from jobsearch.schema import JobDetail, Member, ParsedQuery, SearchResponse
 
 
 class SearchService(Protocol):
@@ -20,8 +20,19 @@ class SearchService(Protocol):
     def members(self) -> Mapping[str, Member]: ...
 
     def search(
-        self, text: str, *, member_id: str | None = None, k: int = 20, remove: Sequence[str] = ()
+        self,
+        text: str,
+        *,
+        member_id: str | None = None,
+        k: int = 20,
+        remove: Sequence[str] = (),
+        sort: str = "relevance",
+        cursor: str | None = None,
+        facets: bool = False,
+        max_per_company: int = 3,
     ) -> SearchResponse: ...
+
+    def job(self, job_id: str) -> JobDetail: ...
 
     def parse(self, text: str, *, member_id: str | None = None) -> ParsedQuery: ...
 

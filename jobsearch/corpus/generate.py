@@ -8,6 +8,7 @@ import json
 import random
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 import pyarrow as pa
@@ -39,6 +40,12 @@ _HYBRID_SHARES = np.array([0.2, 0.4, 0.6, 0.8])
 _EMPLOYMENT = np.array(["full_time", "part_time", "contract", "temporary"])
 _EMPLOYMENT_P = {"direct": [0.86, 0.04, 0.08, 0.02], "hourly": [0.65, 0.25, 0.03, 0.07],
                  "staffing": [0.45, 0.05, 0.35, 0.15]}
+
+
+def demo_apply_url(company_id: str, job_id: str) -> str:
+    """Generated postings apply on a demo page of their company served by `jobsearch serve`
+    (jobsearch.api.jobs), so the page's Apply link works offline."""
+    return f"/demo/companies/{quote(company_id, safe='')}/jobs/{quote(job_id, safe='')}"
 
 
 def default_now() -> datetime:
@@ -178,6 +185,7 @@ def generate_corpus(out_dir: Path, *, n_jobs: int, seed: int = 0, n_members: int
         "employment_type": employment,
         "occupation_code": [occs[j].code for j in occ],
         "skills": cols["skills"],
+        "apply_url": [demo_apply_url(cos[j].id, jid) for j, jid in zip(company, cols["job_id"], strict=True)],
     }, schema=POSTINGS_SCHEMA)
     out_dir = Path(out_dir)
     write_postings(table, out_dir)

@@ -137,6 +137,9 @@ def _extra_checks(p: Posting) -> list[str]:
     if p.salary is not None and not known_currency(p.salary.currency):
         reasons.append(f"salary.currency: unknown currency {p.salary.currency!r} "
                        f"(known: {', '.join(sorted(USD_PER_UNIT))})")
+    if p.apply_url is not None and not p.apply_url.startswith(("https://", "http://")):
+        # Shown as a link on the page: only web addresses, never javascript: or file: URLs.
+        reasons.append(f"apply_url: {_short(p.apply_url)} is not an http(s) URL")
     return reasons
 
 

@@ -38,6 +38,8 @@ POSTINGS_SCHEMA = pa.schema(
         ("employment_type", pa.string()),
         ("occupation_code", pa.string()),
         ("skills", pa.list_(pa.string())),
+        # Last, nullable: corpora and shard sets written before it read as null.
+        ("apply_url", pa.string()),
     ]
 )
 
@@ -64,6 +66,7 @@ def posting_to_row(p: Posting) -> dict[str, object]:
         "employment_type": p.employment_type,
         "occupation_code": p.occupation_code,
         "skills": list(p.skills),
+        "apply_url": p.apply_url,
     }
 
 
@@ -95,6 +98,7 @@ def row_to_posting(r: Mapping[str, Any]) -> Posting:
         employment_type=r["employment_type"],
         occupation_code=r.get("occupation_code"),
         skills=r.get("skills") or [],
+        apply_url=r.get("apply_url"),
     )
 
 

@@ -1,0 +1,64 @@
+"""One page of a result list: what a search asks for beyond the query (sort, cursor,
+facets, the company cap) and how the pipeline's ranked candidates become that page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from jobsearch.errors import BadQueryError
+from jobsearch.results.order import LOOKAHEAD, MAX_PER_COMPANY, PAGE, collapse, diversify, sorted_by
+
+Sort = Literal["relevance", "date", "pay"]
+SORTS: tuple[str, ...] = ("relevance", "date", "pay")
+# Date and pay order the most relevant postings, not every posting passing the filters
+# (the newest posting that merely passes "in Berlin" is rarely what a person wants).
+SORT_POOL = 200
+MAX_CAP = 100
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    sort: str = "relevance"
+    cursor: str | None = None
+    facets: bool = False
+    max_per_company: int = MAX_PER_COMPANY  # per page of 10; 0 = no cap
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise BadQueryError(f"sort must be one of {', '.join(SORTS)}, got {self.sort!r}")
+        if isinstance(self.max_per_company, bool) or not isinstance(self.max_per_company, int) or not (
+            0 <= self.max_per_company <= MAX_CAP
+        ):
+            raise BadQueryError(f"max_per_company must be an integer in 0..{MAX_CAP}, got {self.max_per_company!r}")
+
+
+def depth_for(req: PageRequest, offset: int, k: int) -> int:
+    """Candidates to retrieve so that the page is exact (see `order`: prefix-stable)."""
+    return SORT_POOL if req.sort != "relevance" else offset + k + LOOKAHEAD
+
+
+@dataclass(frozen=True)
+class Arranged:
+    order: list[int]  # candidate positions, final order (collapsed, diversified)
+    similar: dict[int, int]  # near-duplicates folded into each kept position
+
+
+def arrange(
+    ranked: Sequence[int],
+    records: Sequence[Mapping[str, Any]],
+    *,
+    req: PageRequest,
+    tiers: Sequence[int] | None,
+    company_named: bool,
+) -> Arranged:
+    """Relevance order -> sorted (date/pay), near-duplicates collapsed, companies capped
+    (unless the query names companies, or the cap is 0)."""
+    order = list(ranked) if req.sort == "relevance" else sorted_by(req.sort, list(ranked)[:SORT_POOL], records)
+    kept, similar = collapse(order, records)
+    if req.max_per_company and not company_named:
+        companies = [str(r["company_id"]) for r in records]
+        kept = diversify(kept, companies, tiers if req.sort == "relevance" else None, page=PAGE,
+                         cap=req.max_per_company)
+    return Arranged(kept, similar)
