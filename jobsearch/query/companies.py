@@ -65,6 +65,7 @@ class CompanyMatcher:
                 if key:
                     self.by_key.setdefault(key, []).append(c)
         self.max_words = max((len(k.split()) for k in self.by_key), default=0)
+        self.words = frozenset(w for key in self.by_key for w in key.split())  # never "corrected"
         self.known: dict[str, str] = {}
         ix = place_index()
         for name in KNOWN_EMPLOYERS:

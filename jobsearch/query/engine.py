@@ -21,6 +21,7 @@ from jobsearch.query.places import PlaceParser
 from jobsearch.query.recency import extract_recency
 from jobsearch.query.relative_pay import PayStatistics, resolve_relative_pay
 from jobsearch.query.semantic import semantic_text
+from jobsearch.query.spelling import speller
 from jobsearch.query.text import MAX_QUERY_CHARS, QueryText, normalize_query
 from jobsearch.query.wishes import extract_wishes
 from jobsearch.query.workplace import extract_workplace
@@ -69,9 +70,13 @@ class RuleQueryEngine:
             member_country = ix.g.cities[member.location_id].country_code
 
         # Another language's words in English first: one grammar parses all nine.
-        english, _language = to_english(text)
-        q = QueryText(english)
+        english, language = to_english(text)
         draft = Draft()
+        if language is None:  # did you mean: the corrected text is parsed, the original offered
+            correction = speller().correct(english, extra_known=self.companies.words)
+            english = correction.text
+            draft.suggestions.extend(correction.suggestions)
+        q = QueryText(english)
         wishes = extract_wishes(q, draft)
         extract_personal(q, draft, member)
         extract_company_type(q, draft)

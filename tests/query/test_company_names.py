@@ -36,7 +36,7 @@ def test_a_well_known_name_without_a_cue(engine: RuleQueryEngine) -> None:
     parsed = engine.parse("Tesla gigafactory austin maintenance tech openings")
     assert parsed.filters.company_ids == ["unknown:tesla"]
     assert parsed.filters.location_ids == ["4671654"]
-    assert parsed.semantic_text == "gigafactory maintenance tech"
+    assert parsed.semantic_text == "gigafactory maintenance technician"
 
 
 @pytest.mark.parametrize("text", ["Target practice coach", "oracle dba", "apple picker"])
