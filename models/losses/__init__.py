@@ -1,0 +1,1 @@
+"""Distillation losses for the ranker student, one per file (sentence-transformers style)."""
