@@ -172,7 +172,8 @@ class CompanyMatcher:
         if q.original.istitle() or q.original.isupper():
             return None
         n = 0
-        while i + n < len(toks) and n < 3 and q.is_capitalised(toks[i + n][0]) and toks[i + n][2] not in GUARD:
+        while i + n < len(toks) and n < 3 and q.is_capitalised(toks[i + n][0]) and toks[i + n][2] not in GUARD \
+                and toks[i + n][2].isalpha():  # "inside IR35" is a tax status
             n += 1
         if n == 0:
             return None

@@ -23,7 +23,22 @@ PROFILE = re.compile(
     rf"\b(?:(?:that|which)\s+)?(?:fit|fits|match|matches|suit|suits|fitting|matching|suiting|for|like)\s+{_MINE}"
     rf"|\b(?:for\s+(?:someone|somebody|people|a\s+person)\s+)?with\s+{_MINE}"
     r"|\bfor\s+(?:someone|people)\s+like\s+me\b"
+    r"|\b(?:the\s+)?same\s+(?:kind\s+of\s+|sort\s+of\s+|type\s+of\s+)?(?:role|job|work|position)\s+(?:(?:as|that)\s+)?i\s+(?:have|do|did)(?:\s+now)?\b"
+    r"|\b(?:like|similar\s+to)\s+my\s+(?:current|last|present)\s+(?:role|job|position)\b"
+    r"|\bin\s+my\s+(?:field|line\s+of\s+work|area\s+of\s+expertise|profession)\b"
 )
+# "the next step up from my current job": the profile, one seniority level up.
+STEP_UP = re.compile(
+    r"\b(?:the\s+)?next\s+(?:step|level|move)(?:\s+up)?(?:\s+(?:from|after)\s+my\s+(?:current\s+)?(?:job|role|position))?\b"
+    r"|\bstep\s+up\s+from\s+my\s+(?:current\s+)?(?:job|role|position)\b|\b(?:a\s+)?promotion\b"
+)
+# "pays more than I make now": above the member's current (preferred minimum) pay.
+MORE_PAY = re.compile(
+    r"\b(?:that\s+)?(?:pays?|paying)\s+(?:more|better)\s+than\s+(?:what\s+)?i\s+(?:make|earn|get)(?:\s+now|\s+currently|\s+today)?\b"
+    r"|\bbetter\s+paid\s+than\s+my\s+(?:current\s+)?(?:job|role)\b|\b(?:a\s+)?raise\b"
+)
+NEXT_LEVEL = {"intern": "entry", "entry": "mid", "mid": "senior", "senior": "lead", "lead": "manager",
+              "manager": "director", "director": "executive", "executive": "executive"}
 _I_AM = r"(?:i'?m|i’m|i\s+am)"
 CONNECTIONS = re.compile(
     r"\b(?:(?:at\s+)?(?:companies|places|employers|firms)\s+)?(?:where|at\s+which)\s+i\s+(?:have|know)\s+"
@@ -80,6 +95,33 @@ def extract_personal(q: QueryText, draft: Draft, member: Member | None) -> None:
         draft.profile_text = profile_text(member)
         return True
 
+    def step_up(m: re.Match[str]) -> bool:
+        span = q.span(m.start(), m.end())
+        if member is None:
+            return needs_member(span)
+        draft.member_used = True
+        draft.profile_text = profile_text(member)
+        if member.seniority:
+            level = NEXT_LEVEL[member.seniority]
+            draft.add_values("seniority", [level], label=f"One step up: {level}", span=span)
+        return True
+
+    def more_pay(m: re.Match[str]) -> bool:
+        span = q.span(m.start(), m.end())
+        if member is None:
+            return needs_member(span)
+        floor = member.preferences.min_salary
+        if floor is None or floor.amount is None:
+            draft.unresolved_phrase(span, kind="needs_pay", hint=f"Member {member.member_id} has no current pay on file.")
+            return True
+        draft.member_used = True
+        draft.set_value("min_salary", floor.model_dump(), label=f"More than you make now ({floor.amount:,.0f} "
+                        f"{floor.currency or 'USD'} / {floor.period or 'year'})", span=span,
+                        text=f"{floor.amount:g} {floor.currency or 'USD'}/{floor.period or 'year'}")
+        return True
+
+    q.sub(STEP_UP, step_up)
+    q.sub(MORE_PAY, more_pay)
     q.sub(CONNECTIONS, connections)
     q.sub(NEAR_ME, near_me)
     q.sub(PROFILE, profile)

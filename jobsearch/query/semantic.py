@@ -12,7 +12,7 @@ FILLER_NOUNS = frozenset(
     ["job", "jobs", "position", "positions", "opening", "openings", "role", "roles", "vacancy", "vacancies", "listing", "listings", "posting", "postings", "opportunity", "opportunities", "career", "careers", "gig", "gigs", "offer", "offers"]
 )
 EDGE_WORDS = frozenset(
-    ["in", "at", "for", "with", "and", "or", "of", "from", "to", "on", "that", "which", "who", "whose", "where", "a", "an", "the", "only", "please", "paying", "pay", "pays", "posted", "based", "located", "near", "around", "within", "by", "as", "is", "are", "me", "i", "my", "any", "some", "also", "but", "nor", "not", "no", "than", "more", "less", "plus", "want", "need", "find", "show", "get", "looking", "look", "search", "searching", "seeking", "like", "would", "im", "i'm", "am", "something", "anything", "work", "working", "hiring", "hire", "available", "open", "what", "which", "any", "are", "there"]
+    ["in", "at", "for", "with", "and", "or", "of", "from", "to", "on", "that", "which", "who", "whose", "where", "a", "an", "the", "only", "please", "paying", "pay", "pays", "posted", "based", "located", "near", "around", "within", "by", "as", "is", "are", "me", "i", "my", "any", "some", "also", "but", "nor", "not", "no", "than", "more", "less", "plus", "want", "need", "find", "show", "get", "looking", "look", "search", "searching", "seeking", "like", "would", "im", "i'm", "am", "something", "anything", "work", "working", "hiring", "hire", "available", "open", "what", "which", "any", "are", "there", "whats", "what's"]
 )
 _SPLIT = re.compile(rf"[{CONSUMED},;:!?()\[\]|]+|(?<!\w)[.](?!\w)|\s[-–—/]\s")
 _TOKEN = re.compile(r"\S+")

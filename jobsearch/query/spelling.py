@@ -25,7 +25,7 @@ ABBREVIATIONS: dict[str, str] = {
     "rn": "registered nurse", "rns": "registered nurses", "lpn": "licensed practical nurse",
     "cna": "certified nursing assistant", "np": "nurse practitioner", "swe": "software engineer",
     "sde": "software development engineer", "sre": "site reliability engineer", "eng": "engineer",
-    "devs": "developers", "mgr": "manager", "sysadmin": "systems administrator",
+    "dev": "developer", "devs": "developers", "mgr": "manager", "sysadmin": "systems administrator",
     "sysadmins": "systems administrators", "sparky": "electrician", "sparkie": "electrician",
     "otr": "over-the-road", "csr": "customer service representative", "bdr": "business development representative",
     "sdr": "sales development representative", "fp&a": "FP&A financial analyst", "ml": "machine learning",

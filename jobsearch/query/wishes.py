@@ -21,11 +21,20 @@ WISHES: list[tuple[str, re.Pattern[str]]] = [
     ("shift_work", re.compile(r"\bshift\s+work\b|\brotating\s+shifts?\b|\bshifts?\s+work\b")),
     ("home_daily", re.compile(r"\bhome\s+(?:every\s+night|nightly|daily|every\s+day)\b")),
 ]
+# "no clearance required", "no degree": what the person lacks, never words to match on.
+NOT_REQUIRED = re.compile(
+    r"\b(?:no|without(?:\s+a)?|not\s+needing|don'?t\s+(?:need|have)(?:\s+an?)?)\s+(?:security\s+|college\s+|university\s+)?"
+    r"(?P<what>clearance|degree|diploma|car|licen[cs]e|certification|experience)(?:\s+(?:required|needed|necessary))?\b"
+)
 IMMEDIATE = re.compile(r"\bstart(?:ing)?\s+(?:immediately|asap|right\s+away|now)\b|\bimmediate\s+start\b|\basap\b")
 
 
 def extract_wishes(q: QueryText, draft: Draft) -> list[str]:
     found = [name for name, pattern in WISHES if pattern.search(q.s)]
+    for m in NOT_REQUIRED.finditer(q.s):
+        if m.group("what") != "experience":  # "no experience" is a seniority (entry level)
+            found.append("no_" + m.group("what").replace("licence", "license"))
+    q.sub(NOT_REQUIRED, lambda m: m.group("what") != "experience")
     if IMMEDIATE.search(q.s):
         found.append("immediate_start")
         q.sub(IMMEDIATE, lambda m: True)

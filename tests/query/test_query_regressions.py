@@ -112,3 +112,36 @@ def test_a_role_background_is_a_mission_phrase_not_the_profile() -> None:
     me = Member(member_id="m1", name="A", headline="Data Engineer at Acme", skills=["Python", "SQL"])
     parsed = RuleQueryEngine(members={"m1": me}).parse("use my marketing skills to help the environment", "m1")
     assert "marketing" in parsed.semantic_text and "Data Engineer" not in parsed.semantic_text
+
+
+def _member(**kw: object) -> Member:
+    base = {"member_id": "m-x", "name": "X", "headline": "Product Designer at Acme", "skills": ["Figma"],
+            "seniority": "senior", "location_id": "5809844"}
+    return Member.model_validate({**base, **kw})
+
+
+@pytest.mark.parametrize("text", ["same kind of role I have now but fully remote", "something in my field",
+                                  "jobs like my current job"])
+def test_same_role_as_now_is_the_profile(text: str) -> None:
+    m = _member()
+    parsed = RuleQueryEngine(members={m.member_id: m}).parse(text, m.member_id)
+    assert parsed.semantic_text.startswith("Product Designer. Figma")
+    assert parsed.member_id == "m-x"
+
+
+def test_next_step_up_is_one_level_higher() -> None:
+    m = _member()
+    parsed = RuleQueryEngine(members={m.member_id: m}).parse("whats the next step up from my current job", m.member_id)
+    assert parsed.filters.seniority == ["lead"]
+    assert parsed.semantic_text == "Product Designer. Figma"
+
+
+def test_more_than_i_make_now() -> None:
+    paid = _member(preferences={"min_salary": {"amount": 90000, "currency": "USD", "period": "year"}})
+    unpaid = _member()
+    engine = RuleQueryEngine(members={"a": paid.model_copy(update={"member_id": "a"}),
+                                      "b": unpaid.model_copy(update={"member_id": "b"})})
+    text = "something in my field that pays more than I make now"
+    assert engine.parse(text, "a").filters.min_salary.amount == 90000  # type: ignore[union-attr]
+    parsed = engine.parse(text, "b")
+    assert parsed.filters.min_salary is None and parsed.unresolved == ["that pays more than I make now"]

@@ -43,7 +43,7 @@ def test_office_days_and_acceptance(engine: RuleQueryEngine, text: str, semantic
     [
         ("quality engineer permanent not contract, junior or mid", "quality engineer", ["entry", "mid"], ["full_time"]),
         ("mid to senior backend engineer", "backend engineer", ["mid", "senior"], []),
-        ("first dev job after a bootcamp, react", "dev after a bootcamp react", ["entry"], []),
+        ("first dev job after a bootcamp, react", "developer after a bootcamp react", ["entry"], []),
         ("nurse no experience required", "nurse", ["entry"], []),
         ("new grad software engineer", "software engineer", ["entry"], []),
         ("entry level help desk", "help desk", ["entry"], []),
