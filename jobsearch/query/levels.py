@@ -43,7 +43,11 @@ _TYPE_WORDS = (r"(?P<w>contract(?:or)?s?|contracting|temp(?:orary)?|seasonal|par
                r"internships?|freelance|permanent)")
 _TYPE_OF = [("contract", "contract"), ("freelance", "contract"), ("temp", "temporary"), ("seasonal", "temporary"),
             ("part", "part_time"), ("full", "full_time"), ("permanent", "full_time"), ("intern", "internship")]
-NOT_TYPE = re.compile(rf"\b(?:not|no|non|never|without|except)[\s-](?:an?\s+|any\s+)?{_TYPE_WORDS}\b")
+# "no internships on my resume" tells the person's background, not what to leave out.
+NOT_TYPE = re.compile(rf"\b(?:not|no|non|never|without|except)[\s-](?:an?\s+|any\s+)?{_TYPE_WORDS}\b"
+                      r"(?!\s+(?:on|in)\s+my\s+(?:resume|cv|record|background)|\s+(?:experience|behind\s+me))")
+_BACKGROUND = re.compile(rf"\b(?:no|without|never\s+did\s+(?:an?\s+|any\s+)?)\s*{_TYPE_WORDS.replace('?P<w>', '?:')}"
+                         r"\s+(?:(?:on|in)\s+my\s+(?:resume|cv|record|background)|experience|behind\s+me)\b")
 # Acceptance, not a requirement: "anche part time" (also part time), "part time ok".
 ALSO_TYPE = re.compile(
     rf"\b(?:also|even|or\s+even|incl(?:uding)?)\s+{_TYPE_WORDS}\b"
@@ -81,6 +85,7 @@ def extract_levels(q: QueryText, draft: Draft) -> None:
         excluded.append((_type_of(m.group("w")), q.span(m.start(), m.end())))
         return True
 
+    q.sub(_BACKGROUND, lambda m: True)
     q.sub(LEVEL_PAIR, pair)
     q.sub(NOT_TYPE, negated)
     q.sub(ALSO_TYPE, lambda m: True)

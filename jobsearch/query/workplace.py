@@ -42,13 +42,13 @@ OFFICE_DAYS: list[re.Pattern[str]] = [re.compile(p) for p in (
     rf"\b{_N}\s+days?{_WEEK}\s+{_OFFICE}{_WEEK}(?:\s+(?:max(?:imum)?|at\s+most|tops))?\b",
 )]
 _WORDS_N = {"zero": 0, "no": 0, "one": 1, "two": 2, "three": 3, "four": 4}
-# "onsite fine": the person accepts on-site work, so it limits nothing; "hybrid ok" accepts
-# hybrid (and so remote); "remote possible" (リモート可) asks for a job that allows remote work.
+# "onsite fine", "hybrid ok", "open to remote": the person accepts that workplace besides
+# others, so it limits nothing (the phrase is claimed, not left as meaning).
 _FINE = r"(?:\s+(?:is\s+)?(?:ok|okay|fine|acceptable|possible|welcome|too))"
+_OPEN = r"(?:open\s+to|happy\s+with|fine\s+with|ok\s+with|okay\s+with|don'?t\s+mind)\s+"
 ACCEPT: list[tuple[re.Pattern[str], list[str], str]] = [
-    (re.compile(rf"\b{_ONSITE}{_FINE}\b"), [], ""),
-    (re.compile(rf"\b{_HYBRID}{_FINE}\b"), ["hybrid", "remote"], "Hybrid or remote"),
-    (re.compile(rf"\b{_REMOTE}{_FINE}\b"), ["remote", "hybrid"], "Remote or hybrid"),
+    (re.compile(rf"\b(?:{_ONSITE}|{_HYBRID}|{_REMOTE})(?:\s+work)?{_FINE}\b"
+                rf"|\b{_OPEN}(?:{_ONSITE}|{_HYBRID}|{_REMOTE})(?:\s+(?:work|roles?|jobs?))?\b"), [], ""),
 ]
 
 

@@ -99,7 +99,7 @@ TERMS: dict[str, dict[str, str]] = {
         プログラマー = programmer; 看護師 = nurse; 会計士|経理 = accountant; 営業 = sales representative; トラック運転手 = truck driver
         ドライバー|運転手 = driver; 電気工事士 = electrician; 調理師|料理人 = cook; 倉庫作業 = warehouse worker; 事務 = administrative assistant
         プロジェクトマネージャー = project manager; デザイナー = designer; 教師 = teacher; 介護士 = caregiver; 販売 = sales associate
-        リモート可 = remote possible; フルリモート|完全リモート = fully remote; 在宅勤務 = remote; リモート = remote; ハイブリッド = hybrid; 出社 = on-site
+        リモート可 = remote or hybrid; フルリモート|完全リモート = fully remote; 在宅勤務 = remote; リモート = remote; ハイブリッド = hybrid; 出社 = on-site
         正社員 = permanent; 契約社員 = contract; 派遣 = temporary; アルバイト|パート = part-time; インターン = internship; 新卒 = new grad
         未経験可|未経験 = no experience; 英語 = English; 求人 = jobs; 仕事 = job; 夜勤 = night shift; 週末|土日 = weekends; 以上 = or more"""),
 }

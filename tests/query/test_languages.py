@@ -19,7 +19,7 @@ PAIRS = [
     ("cerco lavoro come cuoco a Milano anche part time", "looking for work as a cook in Milan, part time ok"),
     ("vacatures magazijnmedewerker Rotterdam ploegendienst", "warehouse worker jobs Rotterdam rotating shifts"),
     ("praca księgowa Warszawa zdalnie", "accountant job Warsaw remote"),
-    ("東京 ソフトウェアエンジニア 英語 リモート可", "Tokyo software engineer, English, remote possible"),
+    ("東京 ソフトウェアエンジニア 英語 リモート可", "Tokyo software engineer, English, remote or hybrid"),
     # more of each
     ("Pflegefachkraft Intensivstation Teilzeit Hamburg", "registered nurse intensive care unit part-time Hamburg"),
     ("Softwareentwickler Homeoffice mindestens 5k€/Monat", "software developer remote at least 5k€/month"),
