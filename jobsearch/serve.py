@@ -60,7 +60,11 @@ def build_app(settings: ServeSettings) -> FastAPI:
     except IndexNotFoundError as exc:
         log.warning("no index yet (%s); answering 503 until one is built", exc)
         pipeline = None
-    return create_app(pipeline, settings, loader=lambda: open_service(settings))
+    app = create_app(pipeline, settings, loader=lambda: open_service(settings))
+    from jobsearch.api.postings import start_ingest
+
+    start_ingest(app)  # the index follows the posting store from the start (docs/ingestion.md)
+    return app
 
 
 def run_server(settings: ServeSettings) -> None:

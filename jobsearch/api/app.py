@@ -27,6 +27,7 @@ from jobsearch.api.models import (
     ParseRequest,
     SearchRequest,
 )
+from jobsearch.api.postings import router as postings_router
 from jobsearch.api.service import PipelineSlot, SearchService
 from jobsearch.errors import IndexNotFoundError
 from jobsearch.metrics import init_series, set_model_versions
@@ -160,4 +161,5 @@ def create_app(
         return FileResponse(WEB_DIR / name, headers={"Cache-Control": "no-cache"})
 
     app.include_router(jobs_router)  # job detail, saved searches and alerts, demo apply page
+    app.include_router(postings_router)  # ingestion: /v1/postings (docs/ingestion.md)
     return app

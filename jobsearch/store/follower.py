@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("jobsearch.store.follower")
 
 BATCH = 5000  # change-log entries per step
-ADOPT_BATCH = 2000
 
 
 def posting_rows(stored: list[StoredPosting]) -> list[dict[str, object]]:
@@ -70,32 +69,37 @@ class Follower:
         self._heap: list[tuple[int, str]] = []
         self._reported = 0.0
         self.error: str | None = None
+        self.needs_compaction = False
 
     # --- starting point -----------------------------------------------------------------
 
     def attach(self) -> int:
-        """Choose where to start: the served set's watermark in this store; an empty store
-        adopts the set's rows (the demo corpus lands in the store this way, vectors and all);
-        otherwise every stored row is reconciled once. Returns the starting seq."""
+        """Choose where to start: the served set's watermark in this store. A set without
+        one is adopted: its postings the store has never seen are loaded into it (the demo
+        corpus lands in the store this way, vectors and all), stored rows written before
+        are reconciled into the index once, and the set gets a watermark when the store
+        held nothing else. Returns the starting seq."""
         with self._lock:
             set_dir = self.index.set_dir
             mark = read_watermark(set_dir, self.store.store_id)
-            if mark is None and self.store.head() == 0:
-                mark = self.adopt()
-                write_watermark(set_dir, self.store.store_id, mark)
-                log.info("loaded %d postings of %s into the store %s", self.index.rows, set_dir.name,
+            if mark is None:
+                before, mark = self.adopt()
+                log.info("loaded %d postings of %s into the store %s", mark - before, set_dir.name,
                          self.store.describe())
-            elif mark is None:
-                log.warning("%s has no watermark in the store %s: reconciling every stored posting once",
-                            set_dir.name, self.store.describe())
-                mark = self.reconcile()
+                if before == 0:
+                    write_watermark(set_dir, self.store.store_id, mark)
+                else:
+                    log.warning("%s has no watermark in the store %s: reconciling %d earlier changes once",
+                                set_dir.name, self.store.describe(), before)
+                    self.reconcile(upto=before)
+                    self.needs_compaction = True  # so the next start has a watermark
             self.applied = mark
             self._schedule_all()
             self._publish(lag_s=0.0, force=True)
         return mark
 
-    def adopt(self) -> int:
-        """Load the served set's live rows (and vectors) into the empty store; the head after."""
+    def adopt(self) -> tuple[int, int]:
+        """Load the served set's rows the store has never seen: (head before, head after)."""
         from jobsearch.corpus.table import row_to_posting
         from jobsearch.encode.text import posting_text
         from jobsearch.index.turnover import live_arrays
@@ -104,21 +108,20 @@ class Follower:
 
         vectors, table = live_arrays(self.index.view)
         model_id = self.index.model_id
-        rows = table.to_pylist()
-        for start in range(0, len(rows), ADOPT_BATCH):
-            items = []
-            for row, vec in zip(rows[start : start + ADOPT_BATCH], vectors[start : start + ADOPT_BATCH], strict=True):
-                items.append(Upsert(str(row["job_id"]), canonical_json(row_to_posting(row)), text_digest(posting_text(row)),
-                                    model_id, vector_bytes(vec)))
-            self.store.upsert(items)
-        return self.store.head()
+        items = [
+            Upsert(str(row["job_id"]), canonical_json(row_to_posting(row)), text_digest(posting_text(row)),
+                   model_id, vector_bytes(vec))
+            for row, vec in zip(table.to_pylist(), vectors, strict=True)
+        ]
+        return self.store.adopt(items)
 
-    def reconcile(self) -> int:
-        """Apply every stored row (live ones added, deleted ones removed); the head it read."""
-        head, chunks = self.store.snapshot(include_deleted=True)
+    def reconcile(self, *, upto: int) -> None:
+        """Apply every stored row last changed at or before `upto` (live ones added, the
+        rest removed)."""
+        _, chunks = self.store.snapshot(include_deleted=True)
         for part in chunks:
-            self._apply_rows({r.job_id: r for r in part}, [r.job_id for r in part])
-        return head
+            rows = [r for r in part if r.seq <= upto]
+            self._apply_rows({r.job_id: r for r in rows}, [r.job_id for r in rows])
 
     # --- the loop -------------------------------------------------------------------------
 

@@ -158,6 +158,23 @@ class SqlStore:
         failpoint("write:after_commit")
         return results
 
+    def adopt(self, items: Sequence[Upsert]) -> tuple[int, int]:
+        """Load the postings the store has never seen (no row, not even a tombstone) from
+        `items`, in one transaction: `(head_before, head_after)`. Every change in between
+        is one of these loads (the head lock is held), so a follower whose index holds
+        `items` has nothing to apply there, only what came before."""
+        at = now_ms()
+        with self._write() as cur:
+            cur.execute(self._sql(self.lock_head_sql))
+            before = int(cur.fetchone()[0])
+            known = self._current(cur, [u.job_id for u in items]) if before else {}
+            new = [u for u in items if u.job_id not in known]
+            rows = [(u.job_id, 1, before + i, u.posting, u.text_sha, u.model_id, u.vector, u.valid_through_ms, at)
+                    for i, u in enumerate(new, 1)]
+            changes = [(before + i, u.job_id, 1, "upsert", at) for i, u in enumerate(new, 1)]
+            self._commit_changes(cur, before + len(new), UPSERT_SQL, rows, changes)
+        return before, before + len(new)
+
     def delete(self, job_ids: Sequence[str], *, versions: Sequence[int | None] | None = None,
                op: str = "delete") -> list[WriteResult]:
         """Delete postings (tombstones). An absent or already deleted id is `not_found`

@@ -149,3 +149,24 @@ def test_many_small_adds_keep_few_delta_segments(served) -> None:  # type: ignor
     assert index.rows == 240 and len(index.view.delta) <= 9
     assert all(top1(index, v[i]) == f"job-{1000 + i}" for i in (0, 77, 199))
     assert index.view.base.manifest.model_id == MODEL
+
+
+def test_writes_before_adoption_are_kept_and_the_rest_loaded(tmp_path: Path, store_location: str) -> None:
+    """A store that already holds changes (an update of a set posting, a delete, a new one)
+    adopts the rest of the set and the index shows the store's version of each."""
+    root = tmp_path / "index"
+    build_index(root, 12)
+    store = open_store(store_location)
+    v = unit_vectors(2, 21)
+    store.upsert([upsert(posting(2, title="Changed before adoption"), v[0]), upsert(posting(900), v[1])])
+    store.upsert([upsert(posting(5), v[0])])
+    store.delete(["job-5"])
+    index = FlatIndex.open(root)
+    f = Follower(store, index)
+    f.attach()
+    assert store.count()["live"] == 12 and f.needs_compaction  # 10 loaded + job-2 + job-900; job-5 deleted
+    assert read_watermark(index.set_dir, store.store_id) is None
+    assert index.records(["job-2"])[0]["title"] == "Changed before adoption"
+    assert "job-900" in live_ids(index) and "job-5" not in live_ids(index)
+    assert f.step() == 0
+    store.close()
