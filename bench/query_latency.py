@@ -1,7 +1,8 @@
-"""Parse latency of the rule query engine: first load (gazetteer + name index) and p50/p99
-of a warm parse over the test phrasings. Prints JSON.
+"""Parse latency of the query engine: first load (gazetteer + name index, and the tagger
+for the hybrid engine) and p50/p99 of a warm parse over the test phrasings. Prints JSON with
+the CPU model, threads and load average (the machine may be shared).
 
-    python bench/query_latency.py [--repeat 20]
+    python bench/query_latency.py [--repeat 20] [--engine rules|hybrid] [--threads 2]
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from pathlib import Path
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=20, help="passes over the phrasings")
+    ap.add_argument("--engine", choices=["rules", "hybrid"], default="rules",
+                    help="rules alone, or rules + the learned tagger (jobsearch.query.hybrid)")
+    ap.add_argument("--threads", type=int, default=2, help="ONNX Runtime threads of the tagger")
     args = ap.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "query"))
     import test_constraints
@@ -30,6 +34,14 @@ def main() -> None:
              + test_engine.COMPANY_CASES] + list(test_places.ROLE_WORDS)
     t0 = time.perf_counter()
     engine = RuleQueryEngine(companies=COMPANIES, members=MEMBERS)
+    if args.engine == "hybrid":
+        from jobsearch.query.hybrid import HybridQueryEngine
+        from jobsearch.query.learned import load_tagger
+
+        tagger = load_tagger(threads=args.threads)
+        if tagger is None:
+            raise SystemExit("no query tagger ships with this checkout (jobsearch/query/tagger/)")
+        engine = HybridQueryEngine(engine, tagger)
     engine.parse("warm-up nurse in Berlin")
     first_load_s = time.perf_counter() - t0
     samples = []
@@ -39,7 +51,17 @@ def main() -> None:
             engine.parse(t)
             samples.append((time.perf_counter() - s) * 1000)
     samples.sort()
+    import os
+    import platform
+
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
     print(json.dumps({
+        "engine": args.engine,
+        "threads": args.threads,
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "phrasings": len(texts),
         "parses": len(samples),
         "first_load_s": round(first_load_s, 3),

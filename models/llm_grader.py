@@ -8,14 +8,12 @@ import hashlib
 import json
 import sqlite3
 import threading
-import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import numpy as np
 from jobsearch.models.intent import QueryIntent
 from jobsearch.models.jobtable import JobTable
@@ -28,9 +26,10 @@ from jobsearch.models.llm_prompt import (
 )
 
 from jobsearch.errors import JobSearchError
+from jobsearch.query.llm_client import RETRY_STATUS, ChatClient, ChatClientError, ChatRefused
 from jobsearch.schema import Member
 
-RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504}
+__all__ = ["RETRY_STATUS", "GradeCache", "LLMGraded", "LLMGrader", "LLMGraderError", "agreement_with_policy"]
 
 
 class LLMGraderError(JobSearchError):
@@ -101,22 +100,26 @@ class LLMGrader:
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"expected batch_size >= 1, got {batch_size}")
-        self.url = base_url.rstrip("/") + "/v1/chat/completions"
+        self.client = ChatClient(base_url, model, api_key=api_key, timeout_s=timeout_s, max_retries=max_retries,
+                                 backoff_s=backoff_s)
+        self.url = self.client.url
         self.model = model
         self.jobs = jobs
         self.members = members or {}
         self.batch_size = batch_size
-        self.max_retries = max_retries
-        self.backoff_s = backoff_s
         self.concurrency = concurrency
         self.cache = GradeCache(cache_path)
-        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._http = httpx.Client(timeout=timeout_s, headers=headers)
-        self.requests_sent = 0
-        self.retries = 0
+
+    @property
+    def requests_sent(self) -> int:
+        return self.client.requests_sent
+
+    @property
+    def retries(self) -> int:
+        return self.client.retries
 
     def close(self) -> None:
-        self._http.close()
+        self.client.close()
 
     def job_record(self, job_id: str) -> dict[str, Any]:
         """What the judge sees of a job: the structured fields plus the text."""
@@ -131,34 +134,20 @@ class LLMGrader:
         }
 
     def _request(self, intent: QueryIntent, member: Member | None, job_ids: list[str]) -> dict[str, tuple[int, str]]:
-        body = {
-            "model": self.model,
-            "temperature": 0,
-            "messages": [
-                {"role": "system", "content": SYSTEM_PROMPT},
-                {"role": "user", "content": user_message(intent, member, [self.job_record(j) for j in job_ids])},
-            ],
-            "response_format": {"type": "json_schema", "json_schema": RESPONSE_SCHEMA},
-        }
-        last: Exception | None = None
-        for attempt in range(self.max_retries + 1):
-            if attempt:
-                self.retries += 1
-                time.sleep(self.backoff_s * 2 ** (attempt - 1))
-            try:
-                self.requests_sent += 1
-                r = self._http.post(self.url, json=body)
-                if r.status_code in RETRY_STATUS:
-                    last = LLMGraderError(f"HTTP {r.status_code} from {self.url}")
-                    continue
-                r.raise_for_status()
-                content = r.json()["choices"][0]["message"]["content"]
-                return parse_answer(content, job_ids)
-            except (httpx.TransportError, ValueError, KeyError) as exc:
-                last = exc
-            except httpx.HTTPStatusError as exc:  # a 4xx other than the retryable ones: our bug
-                raise LLMGraderError(f"{self.url} refused the request: {exc.response.text[:300]}") from exc
-        raise LLMGraderError(f"gave up after {self.max_retries + 1} attempts") from last
+        messages = [
+            {"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "user", "content": user_message(intent, member, [self.job_record(j) for j in job_ids])},
+        ]
+        try:
+            return self.client.complete(
+                messages,
+                response_format={"type": "json_schema", "json_schema": RESPONSE_SCHEMA},
+                parse=lambda message: parse_answer(message["content"], job_ids),
+            )
+        except ChatRefused as exc:  # a 4xx other than the retryable ones: our bug
+            raise LLMGraderError(str(exc)) from exc
+        except ChatClientError as exc:
+            raise LLMGraderError(str(exc)) from exc.__cause__ or exc
 
     def grade(self, intent: QueryIntent, job_ids: Sequence[str]) -> LLMGraded:
         ids = list(job_ids)
