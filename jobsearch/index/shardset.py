@@ -7,6 +7,7 @@ message naming the problem."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,15 +59,17 @@ def _npy_shape(path: Path) -> tuple[tuple[int, ...], np.dtype]:
     return shape, dtype
 
 
-def check_files(set_dir: Path, manifest: Manifest) -> None:
+def check_files(set_dir: Path, manifest: Manifest, *, shards: Sequence[int] | None = None) -> None:
     """Every listed file exists with its recorded sha256; vector and column shapes agree
-    with the manifest (rows, dim). Raises CorruptShardSetError naming the first problem."""
+    with the manifest (rows, dim). Raises CorruptShardSetError naming the first problem.
+    `shards`: check only these shards' folders (a shard server), set-level files always."""
     for name, digest in manifest.files.items():
         _check_digest(set_dir / name, digest)
     if VOCAB not in manifest.files:
         raise CorruptShardSetError(f"{set_dir}: manifest lists no {VOCAB}")
     required = {VECTORS, RECORDS, *Columns.file_names()}
-    for shard in manifest.shards:
+    chosen = manifest.shards if shards is None else [manifest.shards[i] for i in shards]
+    for shard in chosen:
         folder = set_dir / shard.name
         missing = required - set(shard.files)
         if missing:
@@ -220,32 +223,37 @@ def check_encoding(segments: tuple[Segment, ...], encoder: Encoder, *, samples: 
 
 
 def load_set(
-    set_dir: Path, *, verify: bool = True, expect_dim: int | None = None, encoder: Encoder | None = None
+    set_dir: Path, *, verify: bool = True, expect_dim: int | None = None, encoder: Encoder | None = None,
+    only: int | None = None,
 ) -> ShardSet:
     """Load a shard set; with `verify`, refuse it (CorruptShardSetError) unless the manifest,
     checksums, shapes and row counts check out, every vector is unit length, every filter
     column agrees with its records, `SELF_QUERIES` random rows find themselves and (with
     an `encoder` of the set's model) a random sample re-encodes to its stored vectors.
-    Without `verify`, file sizes are still checked before anything is mapped."""
+    Without `verify`, file sizes are still checked before anything is mapped. `only`: load
+    (and verify) just that shard, for a shard server; the set's other shards stay on disk."""
     set_dir = Path(set_dir)
     if not set_dir.is_dir():
         raise CorruptShardSetError(f"{set_dir} is not a directory")
     manifest = Manifest.read(set_dir)
     if expect_dim is not None and manifest.dim != expect_dim:
         raise CorruptShardSetError(f"{set_dir}: dim {manifest.dim} differs from the serving dim {expect_dim}")
+    if only is not None and not 0 <= only < len(manifest.shards):
+        raise CorruptShardSetError(f"{set_dir}: has {len(manifest.shards)} shards, no shard {only}")
+    picked = list(manifest.shards) if only is None else [manifest.shards[only]]
     if verify:
-        check_files(set_dir, manifest)
+        check_files(set_dir, manifest, shards=None if only is None else [only])
     else:
         check_sizes(set_dir, manifest)
     try:
         vocab = Vocab.from_json(json.loads((set_dir / VOCAB).read_text()))
         segments = tuple(
             Segment.load(set_dir / s.name, vocab, dtype=manifest.dtype, name=f"{manifest.set_version}/{s.name}")
-            for s in manifest.shards
+            for s in picked
         )
     except (OSError, ValueError, KeyError) as exc:
         raise CorruptShardSetError(f"{set_dir}: cannot load ({exc})") from exc
-    for info, seg in zip(manifest.shards, segments, strict=True):
+    for info, seg in zip(picked, segments, strict=True):
         if seg.rows != info.rows or seg.dim != manifest.dim:
             raise CorruptShardSetError(f"{set_dir / info.name}: {seg.rows}x{seg.dim}, manifest {info.rows}x{manifest.dim}")
     if verify:
