@@ -38,6 +38,7 @@ SUB_APPS: list[tuple[str, str, str]] = [
     ("jobsearch.operator.main", "app", "operator"),
     ("jobsearch.runtimes.triton.cli", "app", "triton-repo"),
     ("jobsearch.models.cli", "app", "eval"),
+    ("jobsearch.store.cli", "app", "postings"),
 ]
 
 
