@@ -103,7 +103,7 @@ class SearchPipeline:
         text = _check_text(text)
         if not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise BadQueryError(f"k must be an integer in 1..{MAX_K}, got {k!r}")
-        page = PageRequest(sort=sort, cursor=cursor, facets=facets, max_per_company=max_per_company)
+        page = PageRequest(sort=sort, cursor=cursor, facets=facets, max_per_company=max_per_company)  # type: ignore[arg-type]  # checked in PageRequest
         cache_name = "personalised" if member_id else "anonymous"
         # Keyed by everything that determines the answer: the exact text the parser reads
         # (case kept: "Reading" is a town, "reading" is not), member, k, removals, the page

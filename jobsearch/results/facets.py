@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -199,7 +199,7 @@ def _company_names(view: Any, ids: Sequence[str]) -> dict[str, str]:
 
 
 def _enum_values(
-    counts: np.ndarray, names: tuple[str, ...], labels: dict[str, str], phrases: dict[str, str | None]
+    counts: np.ndarray, names: tuple[str, ...], labels: Mapping[str, str], phrases: Mapping[str, str | None]
 ) -> list[FacetValue]:
     values = [
         FacetValue(value=name, label=labels[name], count=int(counts[code]), phrase=phrases.get(name))

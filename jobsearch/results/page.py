@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
+
 from jobsearch.errors import BadQueryError
 from jobsearch.results.order import LOOKAHEAD, MAX_PER_COMPANY, PAGE, collapse, diversify, sorted_by
 
@@ -20,7 +22,7 @@ MAX_CAP = 100
 
 @dataclass(frozen=True)
 class PageRequest:
-    sort: str = "relevance"
+    sort: Sort = "relevance"
     cursor: str | None = None
     facets: bool = False
     max_per_company: int = MAX_PER_COMPANY  # per page of 10; 0 = no cap
@@ -46,7 +48,7 @@ class Arranged:
 
 
 def arrange(
-    ranked: Sequence[int],
+    ranked: Sequence[int] | np.ndarray,
     records: Sequence[Mapping[str, Any]],
     *,
     req: PageRequest,
@@ -55,7 +57,8 @@ def arrange(
 ) -> Arranged:
     """Relevance order -> sorted (date/pay), near-duplicates collapsed, companies capped
     (unless the query names companies, or the cap is 0)."""
-    order = list(ranked) if req.sort == "relevance" else sorted_by(req.sort, list(ranked)[:SORT_POOL], records)
+    relevance = [int(i) for i in ranked]
+    order = relevance if req.sort == "relevance" else sorted_by(req.sort, relevance[:SORT_POOL], records)
     kept, similar = collapse(order, records)
     if req.max_per_company and not company_named:
         companies = [str(r["company_id"]) for r in records]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Literal
 
 from jobsearch.explain import format_pay
 from jobsearch.results.facets import posted_phrase
@@ -37,10 +38,13 @@ def replace_span(text: str, span: str, new: str, *, place: bool = False) -> str 
     return f"{text[:start]}{new}{text[at + len(span):]}"
 
 
-def _candidates(text: str, parsed: ParsedQuery) -> list[tuple[str, str, str]]:
+Kind = Literal["place", "pay", "date"]
+
+
+def _candidates(text: str, parsed: ParsedQuery) -> list[tuple[Kind, str, str]]:
     """(kind, label, rewritten text) in the order to try: closest first within each kind."""
     f = parsed.filters
-    out: list[tuple[str, str, str]] = []
+    out: list[tuple[Kind, str, str]] = []
     by_filter = {c.get("filter"): c for c in parsed.constraints if c.get("span")}
     place = by_filter.get("location_ids")
     if place is not None and f.location_ids:
@@ -72,7 +76,7 @@ def _candidates(text: str, parsed: ParsedQuery) -> list[tuple[str, str, str]]:
 def relaxations(text: str, parsed: ParsedQuery, evaluate: Evaluate) -> list[Relaxation]:
     """The closest relaxation of each kind that finds strong matches (or, without grades,
     any match)."""
-    found: dict[str, Relaxation] = {}
+    found: dict[Kind, Relaxation] = {}
     for kind, label, new_text in _candidates(text, parsed):
         if kind in found:
             continue
