@@ -13,10 +13,13 @@ VENV=${JOBSEARCH_VENV:-.venv}
 PY=${PYTHON:-python3}
 
 if [ "$WITH_TEST" = 1 ]; then
-  # Debian packages the tests use: headless Chromium (page test), Prometheus/promtool (SLO tests).
+  # Debian packages the tests use: headless Chromium (page test), Prometheus/promtool (SLO tests),
+  # PostgreSQL (store tests).
   need=()
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+  # PostgreSQL server binaries: the posting-store tests start a throwaway server (initdb + pg_ctl)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
       echo "bootstrap: apt-get install ${need[*]}"
