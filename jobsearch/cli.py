@@ -38,6 +38,7 @@ SUB_APPS: list[tuple[str, str, str]] = [
     ("jobsearch.operator.main", "app", "operator"),
     ("jobsearch.runtimes.triton.cli", "app", "triton-repo"),
     ("jobsearch.models.cli", "app", "eval"),
+    ("jobsearch.rank.cli", "app", "rank"),
     ("jobsearch.store.cli", "app", "postings"),
 ]
 
@@ -66,6 +67,9 @@ def version() -> None:
 IndexOpt = typer.Option(None, "--index", help="Index root (default: <data home>/index).")
 CorpusOpt = typer.Option(None, "--corpus", help="Corpus folder (default: <data home>/corpus).")
 MemberOpt = typer.Option(None, "--member", help="Demo member id for personalised queries, e.g. m001.")
+RankerOpt = typer.Option(True, "--ranker/--no-ranker", help="Re-rank with the cross-encoder in <data home>/models/ranker "
+                         "(when installed; see docs/ranker.md).")
+RankDepthOpt = typer.Option(100, "--rank-depth", min=1, max=1000, help="Candidates the ranker re-scores.")
 
 
 @app.command()
@@ -111,6 +115,8 @@ def search(
     k: int = typer.Option(20, "--k", min=1, max=100, help="How many results (1-100)."),
     sort: str = typer.Option("relevance", help="relevance, date (newest first) or pay (highest first)."),
     as_json: bool = typer.Option(False, "--json", help="Print {query, results} as JSON."),
+    ranker: bool = RankerOpt,
+    rank_depth: int = RankDepthOpt,
 ) -> None:
     """Search the index: strict filters from the text, ranked by meaning.
 
@@ -122,7 +128,8 @@ def search(
     from jobsearch.results.text import search_lines
 
     try:
-        pipeline = open_pipeline(index, corpus, warm=False)  # one query: warming buys nothing
+        # one query: warming buys nothing
+        pipeline = open_pipeline(index, corpus, warm=False, ranker=ranker, rank_depth=rank_depth)
         response = pipeline.search(text, member_id=member, k=k, sort=sort)
     except JobSearchError as exc:
         raise _fail(exc) from exc
@@ -196,6 +203,10 @@ def demo(
     if rebuild or not (index / "ACTIVE").exists():
         typer.echo(f"building the index into {index}")
         build_index(corpus, index, default_encoder())
+    from jobsearch.rank.shipped import install_shipped
+
+    for what in install_shipped(home.models_dir()):  # the ranker and query tower in the code: no training step
+        typer.echo(f"installed the shipped {what} into {home.models_dir()}")
     if no_serve:
         typer.echo("ready: run `jobsearch serve`")
         return

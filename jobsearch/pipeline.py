@@ -407,27 +407,39 @@ def check_pairing(encoder_model_id: str, index_model_id: str, set_dir: Path) -> 
 
 
 def open_pipeline(
-    index_dir: Path | None = None, corpus_dir: Path | None = None, *, warm: bool = True
+    index_dir: Path | None = None,
+    corpus_dir: Path | None = None,
+    *,
+    warm: bool = True,
+    ranker: bool = True,
+    rank_depth: int = RANK_DEPTH,
+    models_dir: Path | None = None,
 ) -> SearchPipeline:
-    """The embedded pipeline over the data home (or the given index and corpus)."""
+    """The embedded pipeline over the data home (or the given index and corpus). With
+    `ranker` (the default) the newest cross-encoder under `<models>/ranker/` re-ranks the
+    top `rank_depth` candidates; without one installed, answers keep retrieval order."""
     from jobsearch import home
     from jobsearch.catalog import catalog_of
     from jobsearch.corpus.clock import corpus_clock
     from jobsearch.encode.default import query_encoder
     from jobsearch.index import FlatIndex
     from jobsearch.query.engine import build_query_engine
+    from jobsearch.rank.onnx_ranker import default_ranker
     from jobsearch.taxonomy.places import gazetteer
 
+    if not 1 <= rank_depth <= 1000:
+        raise BadQueryError(f"rank_depth must be in 1..1000, got {rank_depth}")
     index = FlatIndex.open(index_dir or home.default_index_dir())
     catalog = catalog_of(index, corpus_dir or home.default_corpus_dir())
     engine = build_query_engine(catalog)
-    encoder = query_encoder()
+    encoder = query_encoder(models_dir)
     check_pairing(encoder.model_id, index.model_id, index.set_dir)
     pipeline = SearchPipeline(
         engine,
         encoder,
         index,
-        None,
+        default_ranker(models_dir) if ranker else None,
+        rank_depth=rank_depth,
         members=catalog.members,
         display_name=gazetteer().display_name,
         clock=corpus_clock(corpus_dir or home.default_corpus_dir(),

@@ -49,3 +49,23 @@ def pipeline(demo_home: Path):  # noqa: ANN201 - SearchPipeline, imported lazily
     from jobsearch.pipeline import open_pipeline
 
     return open_pipeline(demo_home / "index", demo_home / "corpus")
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An untrained cross-encoder: the packaged MiniLM pruned to two layers, a seeded head
+    (one layer would hide the ranker's sparse mask, which acts through the next layer).
+    Ranker tests check machinery (parity, budgets, fallbacks, Triton), not relevance."""
+    from jobsearch.rank.export import base_checkpoint
+
+    return base_checkpoint(tmp_path_factory.mktemp("tiny-ranker-ckpt"), layers=2, head_scale=50.0)
+
+
+@pytest.fixture(scope="session")
+def tiny_ranker_int8(tiny_checkpoint: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """That checkpoint exported as a ranker version (int8), at <models>/ranker/1."""
+    from jobsearch.rank.export import export_ranker
+
+    out = tmp_path_factory.mktemp("tiny-ranker-int8") / "ranker" / "1"
+    export_ranker(tiny_checkpoint, out, int8=True)
+    return out
