@@ -99,11 +99,14 @@ def build_from_arrays(
     activate: bool = True,
     verify: bool = True,
     encoder: Encoder | None = None,
+    members_file: Path | None = None,
 ) -> Path:
     """Write a new shard set under the index root `out_dir` from unit vectors and posting
     rows (POSTINGS_SCHEMA), verify it, activate it (unless told not to); return its dir.
     `dtype`: float16, int8 (exact int8 scan + fp16 re-score) or auto (`resolve_dtype`).
-    `encoder` (of `model_id`): verification re-encodes a random sample of postings."""
+    `encoder` (of `model_id`): verification re-encodes a random sample of postings.
+    Beside the shards: the catalog (companies, `members_file` reference) and pay statistics
+    (`jobsearch.index.sidecar`), verified with the set."""
     out_dir = Path(out_dir)
     table = records_table(table)
     vectors = np.asarray(vectors)
@@ -119,7 +122,7 @@ def build_from_arrays(
         try:
             tmp.mkdir()
             _write_set(tmp, vectors, table, version=version, model_id=model_id, shards=shards,
-                       dtype=dtype, fingerprint=fingerprint)
+                       dtype=dtype, fingerprint=fingerprint, members_file=members_file)
             make_read_only(tmp)
             with root_lock(out_dir):
                 tmp.rename(final)
@@ -135,9 +138,10 @@ def build_from_arrays(
 
 def _write_set(
     tmp: Path, vectors: np.ndarray, table: pa.Table, *, version: str, model_id: str, shards: int,
-    dtype: str, fingerprint: str,
+    dtype: str, fingerprint: str, members_file: Path | None = None,
 ) -> None:
     from jobsearch.errors import StorageFullError
+    from jobsearch.index.sidecar import write_sidecars
 
     try:
         seg_all = Segment.from_arrays(vectors, table, dtype=dtype)
@@ -154,7 +158,8 @@ def _write_set(
         manifest = Manifest(
             format_version=1, set_version=version, model_id=model_id, dim=int(vectors.shape[1]),
             dtype=dtype, rows=table.num_rows, shards=infos, created=datetime.now(UTC).isoformat(),
-            corpus_fingerprint=fingerprint, files={VOCAB: sha256_file(vocab_file)},
+            corpus_fingerprint=fingerprint,
+            files={VOCAB: sha256_file(vocab_file), **write_sidecars(tmp, table, members_file=members_file)},
         )
         manifest.write(tmp)
     except OSError as exc:
@@ -206,7 +211,7 @@ def build_index(
 
 
 def _build_index(corpus_dir: Path, out_dir: Path, encoder: Encoder, *, shards: int, dtype: str, progress: bool) -> Path:
-    from jobsearch.corpus.table import POSTINGS_FILE, read_postings
+    from jobsearch.corpus.table import MEMBERS_FILE, POSTINGS_FILE, read_postings
     from jobsearch.encode.cache import CachedEncoder
     from jobsearch.encode.text import posting_text
     from jobsearch.home import cache_dir
@@ -222,4 +227,5 @@ def _build_index(corpus_dir: Path, out_dir: Path, encoder: Encoder, *, shards: i
     return build_from_arrays(
         out_dir, vectors, table, model_id=encoder.model_id, shards=shards, dtype=dtype,
         corpus_fingerprint=fingerprint, encoder=encoder,  # the raw encoder: the cache would echo itself
+        members_file=Path(corpus_dir) / MEMBERS_FILE,
     )
