@@ -73,6 +73,10 @@ class PlaceParser:
 
     def parse(self, q: QueryText, draft: Draft) -> PlaceOutcome:
         out = PlaceOutcome()
+        # (start, end, ids) of each included place, and the cities of the current list
+        # ("Nashville or Knoxville area": the area word widens every city of the list).
+        self._taken: list[tuple[int, int, list[str]]] = []
+        self._chain: list[City] = []
 
         def any_state(m: re.Match[str]) -> bool:
             draft.add_values("country_codes", ["US"], label="United States (any state)", span=q.span(m.start(), m.end()))
@@ -81,6 +85,11 @@ class PlaceParser:
 
         q.sub(ANY_STATE, any_state)
         toks = q.words()
+        self._loop(q, draft, toks, out)
+        self._parenthesised(q, draft)
+        return out
+
+    def _loop(self, q: QueryText, draft: Draft, toks: list, out: PlaceOutcome) -> None:
         i, ctx, radius = 0, None, None
         while i < len(toks):
             word = toks[i][2]
@@ -113,7 +122,23 @@ class PlaceParser:
             if word not in ("or", "and", "the"):
                 ctx = None
             i += 1
-        return out
+
+    def _parenthesised(self, q: QueryText, draft: Draft) -> None:
+        """"DC metro (NoVA/MD)": places in brackets right after a place name parts of it;
+        they narrow to what they share with it instead of adding the rest of Maryland."""
+        for _a_start, a_end, a_ids in self._taken:
+            m = re.match(r"\s*\(([^)]*)\)", q.original[a_end:])
+            if not m:
+                continue
+            inner = (a_end + m.start(1), a_end + m.end(1))
+            outer = set(a_ids)
+            for b_start, b_end, b_ids in self._taken:
+                if inner[0] <= b_start and b_end <= inner[1] and outer & set(b_ids):
+                    value = ",".join(b_ids)
+                    draft.constraints = [c for c in draft.constraints
+                                         if not (c["filter"] == "location_ids" and c["value"] == value)]
+                    others = {v for c in draft.constraints if c["filter"] == "location_ids" for v in c["value"].split(",")}
+                    draft.filters["location_ids"] = [i for i in draft.filters["location_ids"] if i in others]
 
     # -- recognising ------------------------------------------------------------------
 
@@ -223,7 +248,7 @@ class PlaceParser:
             # "getting out in march", "in plain english": a lower-case English word is a
             # word, not a small town of that name.
             return not (f.kind == "city" and not capital and is_english(key)
-                        and f.hits[0].city.population < BARE_MIN_POPULATION)
+                        and (f.hits[0].city.population < BARE_MIN_POPULATION or not f.hits[0].primary))
         if key in GUARD:
             return False
         if f.kind == "country" and len(key) <= 3:
@@ -293,10 +318,15 @@ class PlaceParser:
         if qual is not None:
             end_tok += qual[0]
             hits = qual[1]
+        listed = toks[i][2] in ("or", "and")
+        if not listed:
+            self._chain = []
+        widen = False
         if f.kind == "city" and radius is None and kind not in EXCLUDING and end_tok < len(toks) \
                 and toks[end_tok][2] in AREA_WORDS and _JOINER.match(q.s[toks[end_tok - 1][1] : toks[end_tok][0]]):
             radius = NEAR_KM  # "the Knoxville area": the city and its surroundings
             end_tok += 1
+            widen = True
         start_char = self._phrase_start(q, toks, i) if toks[i][2] not in ("or", "and") else toks[i][0]
         end_char = toks[end_tok - 1][1]
         span = q.span(toks[f.start_tok][0], end_char)
@@ -318,6 +348,11 @@ class PlaceParser:
             else:
                 ids, label = [city.id], prefix + ix.label(city)
             draft.add_values(target, ids, label=label, span=span)
+            if widen:
+                for earlier in self._chain:
+                    self._widen(draft, earlier)
+            if radius is None and not excluding:
+                self._chain.append(city)
         elif f.kind == "metro":
             metro = by_key()[f.key]
             country = metro.country
@@ -328,14 +363,24 @@ class PlaceParser:
             ids = list(ix.state_cities(f.key))
             draft.add_values(target, ids, label=f"{prefix}{ix.g.us_states[f.key]}, US ({len(ids)} places)", span=span)
         else:
-            country = f.key
+            country, ids = f.key, []
             name = ix.g.countries[f.key].name if f.key in ix.g.countries else f.key
             draft.add_values("exclude_country_codes" if excluding else "country_codes", [f.key],
                              label=prefix + name, span=span)
         if not excluding:
             out.country = out.country or country
+            self._taken.append((toks[f.start_tok][0], end_char, ids))
         q.consume(start_char, end_char)
         return end_tok
+
+    def _widen(self, draft: Draft, city: City) -> None:
+        """A city of a list that ends in "area": its chip becomes the area's."""
+        chip = next((c for c in draft.constraints if c["filter"] == "location_ids" and c["value"] == city.id), None)
+        if chip is None:
+            return
+        draft.constraints.remove(chip)
+        draft.add_values("location_ids", self.ix.within_km(city, NEAR_KM),
+                         label=f"Within {NEAR_KM:g} km of {self.ix.label(city)}", span=chip["span"])
 
     def _choose(self, hits: list[CityHit], *, qualified: bool) -> City:
         if not qualified and self.member_country:

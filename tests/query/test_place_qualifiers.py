@@ -110,3 +110,21 @@ def test_english_words_after_in_are_not_towns(engine: RuleQueryEngine, text: str
 def test_city_area_takes_in_the_surroundings(engine: RuleQueryEngine) -> None:
     f = engine.parse("nurse in the Knoxville area").filters
     assert f.location_ids[0] == "4634946" and len(f.location_ids) > 1
+
+
+def test_area_word_widens_every_city_of_its_list(engine: RuleQueryEngine) -> None:
+    parsed = engine.parse("nurse in the Nashville or Knoxville area")
+    ix = place_index()
+    want = set(ix.within_km(ix.g.cities["4644585"], 50.0)) | set(ix.within_km(ix.g.cities["4634946"], 50.0))
+    assert set(parsed.filters.location_ids) == want
+    assert [c["label"] for c in parsed.constraints] == ["Within 50 km of Nashville, TN", "Within 50 km of Knoxville, TN"]
+
+
+def test_places_in_brackets_are_parts_of_the_place_before(engine: RuleQueryEngine) -> None:
+    f = engine.parse("cybersecurity analyst DC metro (NoVA/MD) hybrid").filters
+    assert f.location_ids == list(metro_ids("dc-metro"))
+
+
+def test_an_english_word_in_a_list_is_not_a_town(engine: RuleQueryEngine) -> None:
+    assert engine.parse("I live near Tampa and can't commute far").filters.location_ids[0] == "4174757"
+    assert "3029241" not in engine.parse("I live near Tampa and can't commute far").filters.location_ids  # Caen
