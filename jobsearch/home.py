@@ -1,20 +1,21 @@
 """The data home: one folder holding the default corpus, index and exported models.
 
-Default is the platform's user data directory; `JOBSEARCH_HOME` overrides it. Read lazily,
-never at import time.
+Default is the platform's user data directory; `JOBSEARCH_HOME` overrides it (read through
+`jobsearch.settings`, never at import time).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
 
 def data_home() -> Path:
-    env = os.environ.get("JOBSEARCH_HOME")
-    return Path(env).expanduser() if env else Path(user_data_dir("jobsearch"))
+    from jobsearch.settings import current
+
+    home = current().home
+    return home if home is not None else Path(user_data_dir("jobsearch"))
 
 
 def default_corpus_dir() -> Path:
