@@ -114,10 +114,14 @@ class RuleQueryEngine:
 
 def build_query_engine(catalog: Catalog | None = None) -> RuleQueryEngine:
     """The one factory of the query engine for the CLI, the API and the query server:
-    companies, members and pay statistics of the served postings when a catalog is given."""
+    companies, members and pay statistics of the served postings when a catalog is given.
+    The rules are combined with the learned tagger once it is built in the data home, and
+    an LLM is asked when JOBSEARCH_QUERY_LLM_URL is set (`jobsearch.query.hybrid.with_models`)."""
+    from jobsearch.query.hybrid import with_models
+
     if catalog is None:
-        return RuleQueryEngine()
-    return RuleQueryEngine(companies=catalog.companies, members=catalog.members, paystats=catalog.paystats)
+        return with_models(RuleQueryEngine())
+    return with_models(RuleQueryEngine(companies=catalog.companies, members=catalog.members, paystats=catalog.paystats))
 
 
 def parse_json(engine: RuleQueryEngine, text: str, member_id: str | None = None) -> dict[str, Any]:

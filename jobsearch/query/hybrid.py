@@ -111,6 +111,27 @@ def with_tagger(rules: Any, *, models_dir: Any = None) -> Any:
     return rules if tagger is None else HybridQueryEngine(rules, tagger)
 
 
+def with_models(rules: Any, *, models_dir: Any = None) -> Any:
+    """The engine the factory hands out: `with_tagger(rules)`, asked through an LLM first
+    when JOBSEARCH_QUERY_LLM_URL (and JOBSEARCH_QUERY_LLM_MODEL, optional
+    JOBSEARCH_QUERY_LLM_TIMEOUT_S, JOBSEARCH_QUERY_LLM_API_KEY) are set; read here, at build
+    time, never at import."""
+    import os
+
+    local = with_tagger(rules, models_dir=models_dir)
+    url = os.environ.get("JOBSEARCH_QUERY_LLM_URL", "").strip()
+    if not url:
+        return local
+    from jobsearch.query.llm_client import ChatClient
+    from jobsearch.query.llm_engine import LLMQueryEngine
+
+    timeout = float(os.environ.get("JOBSEARCH_QUERY_LLM_TIMEOUT_S", "3"))
+    client = ChatClient(url, os.environ.get("JOBSEARCH_QUERY_LLM_MODEL", "query-llm"),
+                        api_key=os.environ.get("JOBSEARCH_QUERY_LLM_API_KEY") or None, timeout_s=timeout,
+                        max_retries=1, backoff_s=0.05)
+    return LLMQueryEngine(client, local, timeout_s=timeout)
+
+
 def _claimed(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
     """Character ranges of the text the rules understood (their chips' spans)."""
     low = text.lower()

@@ -117,6 +117,9 @@ env:
     value: {{ printf "%s/home" $.Values.storage.mountPath | quote }}
   - name: HF_HUB_OFFLINE
     value: "1"
+  {{- with .env }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
 resources: {{ toYaml .resources | nindent 2 }}
 securityContext: {{ include "jobsearch.containerSecurityContext" $ | nindent 2 }}
 volumeMounts:
@@ -155,6 +158,20 @@ document vectors and changes none of them, so rolling it out, canarying it or ro
 back never needs an index rebuild. */}}
 {{- define "jobsearch.queryModelKey" -}}
 {{- if (.Values.models.queryEncoder | default dict).enabled -}}queryEncoder{{- else -}}encoder{{- end -}}
+{{- end -}}
+
+{{/* The ranker version folder as the transformer sees it (tokenizer, model card,
+calibration): <mountPath>/<path of storageUri>/<name>-v<version>/ranker_candidate/<version>. */}}
+{{- define "jobsearch.rankerDir" -}}
+{{- $m := .Values.models.ranker -}}
+{{- if .Values.transformer.rankerDir -}}
+{{ .Values.transformer.rankerDir }}
+{{- else if hasPrefix "pvc://" .Values.models.storageUri -}}
+{{- $path := .Values.models.storageUri | trimPrefix "pvc://" | splitList "/" | rest | join "/" -}}
+{{ printf "%s/%s/%s-v%s/ranker_candidate/%s" .Values.storage.mountPath $path $m.name $m.version $m.version | clean }}
+{{- else -}}
+{{- fail "models.storageUri is not a pvc:// URI: set transformer.rankerDir to the published ranker version folder" -}}
+{{- end -}}
 {{- end -}}
 
 {{/* URL of the Triton model that embeds queries (the transformer's --encoder-url). */}}
