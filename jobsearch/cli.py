@@ -38,8 +38,8 @@ SUB_APPS: list[tuple[str, str, str]] = [
     ("jobsearch.operator.main", "app", "operator"),
     ("jobsearch.runtimes.triton.cli", "app", "triton-repo"),
     ("jobsearch.models.cli", "app", "eval"),
-    ("jobsearch.rank.cli", "app", "rank"),
     ("jobsearch.store.cli", "app", "postings"),
+    ("jobsearch.rank.cli", "app", "rank"),
 ]
 
 
@@ -167,13 +167,28 @@ def serve(
     corpus: Path | None = CorpusOpt,
     host: str = typer.Option("127.0.0.1", help="Address to bind (loopback by default)."),
     port: int = typer.Option(8000, help="Port to listen on."),
+    demo_mode: bool = typer.Option(False, "--demo", help="Demo mode: trust member_id in requests and list every "
+                                   "member at /v1/members (never on a public address)."),
+    member_header: str | None = typer.Option(None, help="Header a trusted gateway sets to the authenticated "
+                                             "member id (it must strip the header from client requests)."),
+    max_in_flight: int = typer.Option(4, min=1, help="Searches computing at once; more queue, then 503."),
+    ranker: bool = RankerOpt,
+    rank_depth: int = RankDepthOpt,
 ) -> None:
-    """Serve the search API and the web page (http://HOST:PORT/, API docs at /docs)."""
+    """Serve the search API and the web page (http://HOST:PORT/, API docs at /docs).
+    JOBSEARCH_SIGNING_SECRET (shared by replicas) signs query ids and member tokens; unset,
+    a random per-process key does."""
+    import os
+
     from jobsearch.errors import JobSearchError
     from jobsearch.serve import ServeSettings, run_server
 
+    secret = os.environ.get("JOBSEARCH_SIGNING_SECRET")
     try:
-        run_server(ServeSettings(host=host, port=port, index_dir=index, corpus_dir=corpus))
+        run_server(ServeSettings(host=host, port=port, index_dir=index, corpus_dir=corpus, demo=demo_mode,
+                                 trusted_member_header=member_header, max_in_flight=max_in_flight,
+                                 signing_secret=secret.encode() if secret else None,
+                                 ranker=ranker, rank_depth=rank_depth))
     except JobSearchError as exc:
         raise _fail(exc) from exc
 
@@ -185,6 +200,8 @@ def demo(
     port: int = typer.Option(8000, help="Port to serve on (127.0.0.1)."),
     rebuild: bool = typer.Option(False, help="Regenerate the corpus and rebuild the index."),
     no_serve: bool = typer.Option(False, "--no-serve", help="Prepare everything, then exit."),
+    ranker: bool = RankerOpt,
+    rank_depth: int = RankDepthOpt,
 ) -> None:
     """Generate a demo corpus, build the index and serve it on 127.0.0.1.
 
@@ -210,7 +227,8 @@ def demo(
     if no_serve:
         typer.echo("ready: run `jobsearch serve`")
         return
-    serve(index=None, corpus=None, host="127.0.0.1", port=port)
+    serve(index=None, corpus=None, host="127.0.0.1", port=port, demo_mode=True, member_header=None, max_in_flight=4,
+          ranker=ranker, rank_depth=rank_depth)
 
 
 def _engine(corpus: Path | None):  # noqa: ANN202 - RuleQueryEngine, imported lazily

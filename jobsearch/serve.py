@@ -1,4 +1,4 @@
-"""What `jobsearch serve` runs: one typed settings object, the uvicorn server around
+"""What `jobsearch serve` runs: the uvicorn server around
 `create_app`, and a helper that runs the app on a loopback port in a thread (tests, benchmarks, demos)."""
 
 from __future__ import annotations
@@ -9,45 +9,61 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jobsearch.settings import ServeSettings  # its home; re-exported for callers of serve
+
 if TYPE_CHECKING:
+    import uvicorn
     from fastapi import FastAPI
 
     from jobsearch.api.service import SearchService
 
+from jobsearch.api.service import ServingStatus
+
 log = logging.getLogger("jobsearch.serve")
 
-
-@dataclass(frozen=True)
-class ServeSettings:
-    """Everything `jobsearch serve` can be told; built once in the command, passed down."""
-
-    host: str = "127.0.0.1"
-    """Interface to bind. Loopback by default: nothing is exposed unless asked."""
-    port: int = 8000
-    """TCP port (0 picks a free one)."""
-    index_dir: Path | None = None
-    """Shard set to serve; None = the data home's index (JOBSEARCH_HOME/index)."""
-    corpus_dir: Path | None = None
-    """Corpus with members and companies; None = the data home's corpus."""
-    log_level: str = "info"
-    """uvicorn and jobsearch log level: debug, info, warning, error."""
-    access_log: bool = True
-    """Log one line per request (uvicorn's access log)."""
-    index_retry_s: float = 5.0
-    """While no index is loaded, seconds between attempts to load it (requests get 503)."""
-    model_version: str | None = None
-    """`model_version` label of feedback metrics; None = taken from the pipeline's health."""
+__all__ = ["ServeSettings", "build_app", "open_service", "run_server", "serve_in_background"]
 
 
-def open_service(settings: ServeSettings) -> SearchService:
-    """Open the real pipeline the settings point at (raises IndexNotFoundError)."""
+def _rank_options(settings: ServeSettings) -> dict[str, object]:
+    return {"ranker": settings.ranker, "rank_depth": settings.rank_depth}
+
+
+def open_service(settings: ServeSettings, status: ServingStatus | None = None) -> SearchService:
+    """Open the real pipeline the settings point at (raises IndexNotFoundError). When the
+    root's active set fails verification, the newest good set in HISTORY serves instead
+    and `status.note` says so (/healthz shows it)."""
+    from jobsearch.errors import CorruptShardSetError, IndexNotFoundError
+    from jobsearch.home import default_index_dir
+    from jobsearch.index import layout
     from jobsearch.pipeline import open_pipeline
 
-    return open_pipeline(settings.index_dir, settings.corpus_dir)
+    root = settings.index_dir or default_index_dir()
+    try:
+        return open_pipeline(root, settings.corpus_dir, **_rank_options(settings))
+    except CorruptShardSetError as exc:
+        if layout.is_set_dir(root):
+            raise
+        active = layout.active_set(root)
+        for name in reversed(layout.history(root)):
+            candidate = root / name
+            if candidate.resolve() == active.resolve() or not layout.is_set_dir(candidate):
+                continue
+            try:
+                pipeline = open_pipeline(candidate, settings.corpus_dir, **_rank_options(settings))
+            except CorruptShardSetError as older:
+                log.warning("fallback %s refused too: %s", name, older)
+                continue
+            note = (f"ACTIVE names {active.name}, which failed verification ({exc}); "
+                    f"serving {name}, the newest good set in HISTORY")
+            log.error("%s", note)
+            if status is not None:
+                status.note = note
+                status.refused.add(active.name)
+            return pipeline
+        raise IndexNotFoundError(f"the active set {active.name} failed verification and no set in HISTORY "
+                                 f"passes: {exc}") from exc
 
 
 def build_app(settings: ServeSettings) -> FastAPI:
@@ -55,44 +71,66 @@ def build_app(settings: ServeSettings) -> FastAPI:
     from jobsearch.api import create_app
     from jobsearch.errors import IndexNotFoundError
 
+    status = ServingStatus()
     try:
-        pipeline: SearchService | None = open_service(settings)
+        pipeline: SearchService | None = open_service(settings, status)
     except IndexNotFoundError as exc:
         log.warning("no index yet (%s); answering 503 until one is built", exc)
         pipeline = None
-    app = create_app(pipeline, settings, loader=lambda: open_service(settings))
+    app = create_app(pipeline, settings, loader=lambda: open_service(settings, status), status=status)
     from jobsearch.api.postings import start_ingest
 
     start_ingest(app)  # the index follows the posting store from the start (docs/ingestion.md)
     return app
 
 
-def run_server(settings: ServeSettings) -> None:
-    """Serve until interrupted (Ctrl-C)."""
+def uvicorn_config(app: FastAPI, settings: ServeSettings, **overrides: object) -> uvicorn.Config:
+    """uvicorn settings with this service's limits: the h11 protocol with a request-head
+    timeout, the keep-alive timeout, and a cap on header bytes."""
     import uvicorn
 
+    from jobsearch.api.limits import GuardedH11Protocol
+
+    # One protocol class per server, so two servers in a process keep their own timeout.
+    protocol = type("GuardedH11", (GuardedH11Protocol,), {"head_timeout_s": settings.head_timeout_s})
+    kwargs: dict[str, object] = {
+        "host": settings.host, "port": settings.port, "log_level": settings.log_level,
+        "access_log": settings.access_log, "http": protocol,
+        "timeout_keep_alive": settings.keep_alive_s, "h11_max_incomplete_event_size": 16 * 1024,
+        # Connections beyond this get uvicorn's own 503; the shedder acts well before it.
+        "limit_concurrency": 1024,
+    }
+    kwargs.update(overrides)
+    return uvicorn.Config(app, **kwargs)  # type: ignore[arg-type]
+
+
+def run_server(settings: ServeSettings) -> None:
+    """Serve until interrupted (Ctrl-C)."""
+    import faulthandler
+
+    import uvicorn
+
+    faulthandler.enable()  # a fatal signal (SIGBUS on a mapped file cut short) leaves a trace in the log
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     app = build_app(settings)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        access_log=settings.access_log,
-    )
+    uvicorn.Server(uvicorn_config(app, settings)).run()
 
 
 @contextmanager
-def serve_in_background(app: FastAPI, *, host: str = "127.0.0.1", timeout_s: float = 20.0) -> Iterator[str]:
+def serve_in_background(
+    app: FastAPI, *, host: str = "127.0.0.1", timeout_s: float = 20.0, settings: ServeSettings | None = None
+) -> Iterator[str]:
     """Run `app` with uvicorn on a free port of `host` in a daemon thread; yield its base URL
-    ("http://127.0.0.1:PORT") once it accepts connections; stop it on exit."""
+    ("http://127.0.0.1:PORT") once it accepts connections; stop it on exit. The server
+    limits (timeouts) come from `settings`, else the app's own."""
     import uvicorn
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
+    settings = settings or getattr(app.state, "settings", None) or ServeSettings()
+    server = uvicorn.Server(uvicorn_config(app, settings, log_level="warning", access_log=False, lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout_s

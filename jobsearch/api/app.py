@@ -4,20 +4,20 @@ failures go through the one error table in `jobsearch.api.errors`."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Response
+from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from jobsearch import __version__
-from jobsearch.api.errors import install_error_handlers
+from jobsearch.api.errors import install_error_handlers, public_detail
+from jobsearch.api.identity import MemberAuth, QueryIds, RateLimiter, new_secret
 from jobsearch.api.jobs import router as jobs_router
 from jobsearch.api.limits import BodyLimit
-from jobsearch.api.metrics import FEEDBACK_EVENTS, RequestMetrics
+from jobsearch.api.metrics import FEEDBACK_EVENTS, FEEDBACK_REFUSED, RequestMetrics
 from jobsearch.api.models import (
     ErrorBody,
     FeedbackAccepted,
@@ -28,11 +28,18 @@ from jobsearch.api.models import (
     SearchRequest,
 )
 from jobsearch.api.postings import router as postings_router
-from jobsearch.api.service import PipelineSlot, SearchService
-from jobsearch.errors import IndexNotFoundError
+from jobsearch.api.service import PipelineSlot, PointerFollower, SearchService, ServingStatus
+from jobsearch.api.shedding import LoadShedder, ShedSettings, request_expired
+from jobsearch.errors import (
+    BadFeedbackError,
+    IndexNotFoundError,
+    NotAuthorizedError,
+    OverloadedError,
+    RateLimitedError,
+)
 from jobsearch.metrics import init_series, set_model_versions
 from jobsearch.schema import ParsedQuery, SearchResponse
-from jobsearch.serve import ServeSettings
+from jobsearch.settings import ServeSettings
 from jobsearch.web import WEB_ASSETS, WEB_DIR
 
 # The page loads only from this origin: no CDN, no fonts, no trackers.
@@ -43,9 +50,18 @@ PAGE_CSP = (
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Malformed JSON"},
-    422: {"model": ErrorBody, "description": "Invalid query, member, k or remove item"},
-    503: {"model": ErrorBody, "description": "No index is loaded yet"},
+    403: {"model": ErrorBody, "description": "member_id without a member token outside demo mode"},
+    408: {"model": ErrorBody, "description": "The request head or body did not arrive in time"},
+    413: {"model": ErrorBody, "description": "Body over 64 KiB (counted while it streams, chunked too)"},
+    422: {"model": ErrorBody, "description": "Invalid query (blank, too long, negative amount), member, k or remove item"},
+    503: {"model": ErrorBody, "description": "No index is loaded yet, or the server is at capacity (Retry-After)"},
 }
+FEEDBACK_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    422: {"model": ErrorBody, "description": "query_id not issued here, expired, or its answer did not contain job_id"},
+    429: {"model": ErrorBody, "description": "Too many feedback events from this client (Retry-After)"},
+}
+SHED_PATHS = ("/v1/search", "/v1/parse")
 
 
 def model_version_of(health: dict[str, Any]) -> str:
@@ -65,10 +81,18 @@ def create_app(
     settings: ServeSettings | None = None,
     *,
     loader: Callable[[], SearchService] | None = None,
+    status: ServingStatus | None = None,
 ) -> FastAPI:
     """Build the app over `pipeline`. With `pipeline=None` the app still starts: /healthz and
-    the search endpoints answer 503 until `loader` (if given) manages to open one."""
+    the search endpoints answer 503 until `loader` (if given) manages to open one. With
+    `status` (what `jobsearch serve` passes) the app follows the index root's ACTIVE
+    pointer and /healthz reports fallbacks."""
     settings = settings or ServeSettings()
+    secret = settings.signing_secret or new_secret()
+    query_ids = QueryIds(secret, ttl_s=settings.query_id_ttl_s)
+    auth = MemberAuth(secret, demo=settings.demo, trusted_header=settings.trusted_member_header)
+    feedback_limit = RateLimiter(settings.feedback_rate_per_s, settings.feedback_burst)
+    counted: dict[tuple[str, str, str], None] = {}  # feedback already counted (bounded, oldest first out)
     versions: dict[int, str] = {}
     init_series(("/v1/search", "/v1/parse"))  # SLO series exist at zero before the first request
 
@@ -100,38 +124,82 @@ def create_app(
     )
     app.state.pipeline_slot = slot
     app.state.settings = settings
+    app.state.member_auth = auth  # other routers resolve members through it too
     install_error_handlers(app)
-    app.add_middleware(BodyLimit)
-    app.add_middleware(RequestMetrics)  # added last = outermost: counts the 413s too
+    # Inner to outer: shed load (body already buffered), bound the body, count everything.
+    app.add_middleware(LoadShedder, paths=SHED_PATHS, settings=ShedSettings(
+        max_in_flight=settings.max_in_flight, max_queue=settings.max_queue,
+        queue_timeout_s=settings.queue_timeout_s, deadline_s=settings.request_deadline_s,
+    ))
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, read_timeout_s=settings.body_timeout_s)
+    app.add_middleware(RequestMetrics)  # added last = outermost: counts the 413s and 503s too
+    if status is not None and settings.follow_interval_s > 0:
+        from jobsearch.home import default_index_dir
+
+        app.state.follower = PointerFollower(
+            slot, settings.index_dir or default_index_dir(), status, interval_s=settings.follow_interval_s
+        ).start()
+
+    def started() -> SearchService:
+        """The pipeline, unless this request's client left or its deadline passed while it
+        waited for a worker thread (then no work starts for it)."""
+        if request_expired():
+            raise OverloadedError("the request waited past its deadline; retry shortly")
+        return slot.get()
 
     @app.post("/v1/search", response_model=SearchResponse, responses=ERRORS, tags=["search"])
-    def search(req: SearchRequest, response: Response) -> SearchResponse:
+    def search(req: SearchRequest, request: Request, response: Response) -> SearchResponse:
         """Search: strict filters from the text, ranked by meaning. `remove` drops understood
         constraints (the page's chips). Answers carry `X-Query-Id` for feedback."""
-        p = slot.get()
-        result = p.search(req.query, member_id=req.member_id, k=req.k, remove=req.remove, sort=req.sort,
+        member_id = auth.member_of(request.headers, req.member_id)
+        p = started()
+        result = p.search(req.query, member_id=member_id, k=req.k, remove=req.remove, sort=req.sort,
                           cursor=req.cursor, facets=req.facets, max_per_company=req.max_per_company)
-        response.headers["X-Query-Id"] = uuid.uuid4().hex
+        response.headers["X-Query-Id"] = query_ids.issue(r.job_id for r in result.results)
         response.headers["X-Model-Version"] = model_version(p)
         return result
 
     @app.post("/v1/parse", response_model=ParsedQuery, responses=ERRORS, tags=["search"])
-    def parse(req: ParseRequest) -> ParsedQuery:
+    def parse(req: ParseRequest, request: Request) -> ParsedQuery:
         """What the query engine understood: semantic text, filters, constraints, suggestions."""
-        return slot.get().parse(req.query, member_id=req.member_id)
+        member_id = auth.member_of(request.headers, req.member_id)
+        return started().parse(req.query, member_id=member_id)
 
     @app.get("/v1/members", response_model=MembersResponse, responses=ERRORS, tags=["search"])
     def members() -> MembersResponse:
-        """Demo members, for searching as someone (personalised queries)."""
+        """Demo members, for searching as someone (personalised queries). Demo mode only
+        (`jobsearch demo`, `jobsearch serve --demo`): otherwise 403, profiles are private."""
+        if not settings.demo:
+            raise NotAuthorizedError("the member list is open in demo mode only")
         ms = slot.get().members
         return MembersResponse(members=[ms[k] for k in sorted(ms)])
 
     @app.post(
-        "/v1/feedback", status_code=202, response_model=FeedbackAccepted, responses=ERRORS, tags=["feedback"]
+        "/v1/feedback", status_code=202, response_model=FeedbackAccepted, responses=FEEDBACK_ERRORS,
+        tags=["feedback"],
     )
-    def feedback(req: FeedbackRequest) -> FeedbackAccepted:
-        """Record a click or apply on a result (counted per model version)."""
+    def feedback(req: FeedbackRequest, request: Request) -> FeedbackAccepted:
+        """Record a click or apply on a result of a search answered here: `query_id` is that
+        answer's `X-Query-Id` (signed, valid for an hour) and `job_id` one of its results.
+        Counted once per (answer, job, event) and per model version; at most a few events
+        a second per client (429 beyond)."""
+        client = request.client.host if request.client else "unknown"
+        if not feedback_limit.allow(client):
+            FEEDBACK_REFUSED.labels(reason="rate_limited").inc()
+            raise RateLimitedError("too many feedback events from this client; slow down")
+        try:
+            answer = query_ids.check(req.query_id, req.job_id)
+        except BadFeedbackError:
+            FEEDBACK_REFUSED.labels(reason="bad_query_id").inc()
+            raise
         version = model_version(slot.get())
+        key = (answer, req.job_id, req.event)
+        if key in counted:
+            FEEDBACK_REFUSED.labels(reason="duplicate").inc()
+            return FeedbackAccepted(model_version=version, counted=False)
+        counted[key] = None
+        while len(counted) > 100_000:
+            counted.pop(next(iter(counted)))
         FEEDBACK_EVENTS.labels(event=req.event, model_version=version).inc()
         return FeedbackAccepted(model_version=version)
 
@@ -141,8 +209,11 @@ def create_app(
         try:
             p = slot.get()
         except IndexNotFoundError as exc:
-            return JSONResponse(status_code=503, content={"status": "unavailable", "detail": str(exc)})
-        return {**p.health(), "status": "ok"}
+            return JSONResponse(status_code=503, content={"status": "unavailable", "detail": public_detail(str(exc))})
+        health = {**p.health(), "status": "ok"}
+        if status is not None and status.note:
+            health["index_note"] = public_detail(status.note)  # serving a fallback, or refused a set
+        return health
 
     @app.get("/metrics", tags=["ops"], response_class=Response)
     def metrics() -> Response:

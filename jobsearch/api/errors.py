@@ -5,6 +5,7 @@ without a traceback; only what we did not foresee is a 500 (logged with its trac
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from jobsearch.errors import (
     BadFeedbackError,
     BadQueryError,
+    BadRequestError,
     CorruptShardSetError,
     IndexMismatchError,
     IndexNotFoundError,
@@ -22,7 +24,11 @@ from jobsearch.errors import (
     InvalidPostingError,
     JobSearchError,
     ModelNotFoundError,
+    NotAuthorizedError,
     OverloadedError,
+    RateLimitedError,
+    RemoteStageError,
+    RemoteStageTimeoutError,
     StorageFullError,
     UnknownMemberError,
 )
@@ -40,11 +46,17 @@ ERROR_STATUS: dict[type[Exception], tuple[int, str]] = {
     CorruptShardSetError: (503, "index_corrupt"),
     ModelNotFoundError: (503, "model_not_found"),
     BadFeedbackError: (422, "bad_feedback"),
+    NotAuthorizedError: (403, "not_authorized"),
+    RateLimitedError: (429, "rate_limited"),
     OverloadedError: (503, "overloaded"),
     IndexRootBusyError: (503, "index_busy"),
     StorageFullError: (507, "storage_full"),
+    BadRequestError: (400, "bad_request"),
+    RemoteStageTimeoutError: (504, "stage_timeout"),
+    RemoteStageError: (503, "stage_unavailable"),
     JobSearchError: (500, "internal_error"),
 }
+# The runtimes (jobsearch.runtimes.kserve_io) answer through this same table.
 
 HTTP_CODES: dict[int, str] = {
     400: "bad_request",
@@ -61,6 +73,23 @@ def status_for(exc: Exception) -> tuple[int, str]:
         if cls in ERROR_STATUS:
             return ERROR_STATUS[cls]
     return 500, "internal_error"
+
+
+def error_class(code: str) -> type[JobSearchError] | None:
+    """The client-error class answering with `code` (a 4xx row of the table), so a caller
+    across a hop (the KServe transformer) re-raises what the stage raised."""
+    for cls, (status, row_code) in ERROR_STATUS.items():
+        if row_code == code and status < 500 and issubclass(cls, JobSearchError):
+            return cls
+    return None
+
+
+def retry_headers(status: int, exc: Exception) -> dict[str, str]:
+    """Retry-After for answers a client should retry (429, 503, 504): the error's own
+    `retry_after_s` when it has one, else one second."""
+    if status not in (429, 503, 504):
+        return {}
+    return {"Retry-After": str(max(1, round(getattr(exc, "retry_after_s", 1))))}
 
 
 def error_response(status: int, code: str, detail: str, fields: list[dict[str, Any]] | None = None) -> JSONResponse:
@@ -80,13 +109,25 @@ def _field_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
+# An absolute path in a message: /a/b/c -> c. Server answers name sets, never folders.
+_ABS_PATH = re.compile(r"(?<![\w.])/(?:[^\s'\"():,;/]+/)*([^\s'\"():,;/]+)")
+
+
+def public_detail(message: str) -> str:
+    """A server-side message as a client may read it: absolute paths cut to their last
+    part (the log keeps the full message)."""
+    return _ABS_PATH.sub(r"\1", message)
+
+
 async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     status, code = status_for(exc)
     if status >= 500:
         log.error("%s %s failed: %s", request.method, request.url.path, exc, exc_info=exc)
     else:
         log.info("%s %s refused (%s): %s", request.method, request.url.path, code, exc)
-    return error_response(status, code, str(exc) or code)
+    resp = error_response(status, code, public_detail(str(exc)) or code)
+    resp.headers.update(retry_headers(status, exc))
+    return resp
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:

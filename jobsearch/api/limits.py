@@ -1,40 +1,156 @@
-"""Refuse oversized request bodies before anything parses them: a search request is a few
-hundred bytes, so a megabyte body is a mistake or abuse, answered 413 in JSON."""
+"""Limits every request meets before anything parses it, whatever its transfer encoding:
+
+- `BodyLimit` (ASGI middleware): the body is counted while it streams in, Content-Length
+  or chunked alike; past `max_bytes` the answer is 413 and the connection closes, so at
+  most `max_bytes` (plus one network read) is ever held. The whole body must arrive within
+  `read_timeout_s` (408 otherwise). The app then parses a body it knows is small.
+- `GuardedH11Protocol` (uvicorn's h11 protocol with a head timeout): a connection must
+  deliver a complete request head within `head_timeout_s` of its first byte (or of
+  connecting), else it gets 408 and is closed; slow-header clients cannot hold sockets.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from typing import Any
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 MAX_BODY_BYTES = 64 * 1024
+MAX_POSTING_BYTES = 256 * 1024  # one posting (PUT /v1/postings/{id}); its handler checks this
+MAX_BATCH_BYTES = 16 * 1024 * 1024  # a batch of postings (POST /v1/postings:batch)
+# Paths whose bodies may be larger than MAX_BODY_BYTES (prefix -> limit): the ingestion API.
+LARGER_BODIES: dict[str, int] = {"/v1/postings": MAX_BATCH_BYTES}
+BODY_TIMEOUT_S = 10.0
+HEAD_TIMEOUT_S = 10.0
+
+
+async def send_json(send: Send, status: int, code: str, detail: str, *, headers: list[tuple[bytes, bytes]] = ()) -> None:  # type: ignore[assignment]
+    """A complete JSON error answer in the API's error shape, written from ASGI middleware."""
+    body = json.dumps({"error": code, "detail": detail, "fields": []}).encode()
+    await send({
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers],
+    })
+    await send({"type": "http.response.body", "body": body})
 
 
 class BodyLimit:
-    """ASGI middleware: 413 when Content-Length exceeds `max_bytes`."""
+    """ASGI middleware: read the body (counted, bounded in size and time), then hand the
+    app a replay of it."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES, read_timeout_s: float = BODY_TIMEOUT_S,
+        larger: dict[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.read_timeout_s = read_timeout_s
+        self.larger = LARGER_BODIES if larger is None else larger
+
+    def limit_for(self, path: str) -> int:
+        return next((n for prefix, n in self.larger.items() if path.startswith(prefix)), self.max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            length = dict(scope.get("headers") or []).get(b"content-length")
-            if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-                body = json.dumps(
-                    {
-                        "error": "payload_too_large",
-                        "detail": f"request body over {self.max_bytes} bytes",
-                        "fields": [],
-                    }
-                ).encode()
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 413,
-                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-                    }
-                )
-                await send({"type": "http.response.body", "body": body})
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope.get("path", ""))
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await self._too_large(send, limit)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.read_timeout_s
+        while True:
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                await send_json(send, 408, "request_timeout",
+                                f"the request body did not arrive within {self.read_timeout_s:g} s",
+                                headers=[(b"connection", b"close")])
                 return
-        await self.app(scope, receive, send)
+            if message["type"] == "http.disconnect":
+                return  # the client left before its body was complete: nothing to answer
+            size += len(message.get("body", b""))
+            if size > limit:
+                await self._too_large(send, limit)
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, _replay(b"".join(chunks), receive), send)
+
+    async def _too_large(self, send: Send, limit: int) -> None:
+        # `connection: close` makes uvicorn drop the socket instead of draining the rest.
+        await send_json(send, 413, "payload_too_large", f"request body over {limit} bytes",
+                        headers=[(b"connection", b"close")])
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive() that yields the buffered body once, then the real channel (so a
+    disconnect is still seen)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+class GuardedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol plus a request-head timeout (uvicorn has only a keep-alive
+    timeout, which stops counting at the first byte of a head). Set the timeout with
+    `GuardedH11Protocol.head_timeout_s` before serving (one value per process)."""
+
+    head_timeout_s: float = HEAD_TIMEOUT_S
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._armed_for: object = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        if self._head_timer is None and (self.cycle is None or self.cycle.response_complete):
+            self._arm()  # the first byte of the next head on a kept-alive connection
+        super().data_received(data)
+        if self._head_timer is not None and self.cycle is not self._armed_for:
+            self._disarm()  # a complete head arrived: this request is under way
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._armed_for = self.cycle
+        self._head_timer = self.loop.call_later(self.head_timeout_s, self._head_timed_out)
+
+    def _disarm(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        if self.cycle is not self._armed_for or self.transport.is_closing():
+            return
+        body = json.dumps({"error": "request_timeout", "detail": "request head not received in time", "fields": []})
+        self.transport.write(
+            b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n"
+            + f"content-length: {len(body)}\r\n\r\n{body}".encode()
+        )
+        self.transport.close()

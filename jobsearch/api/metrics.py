@@ -12,8 +12,15 @@ from jobsearch.metrics import REQUESTS
 
 FEEDBACK_EVENTS = Counter(
     "jobsearch_feedback_events_total",
-    "User events on search results (click, apply) by the model version that served them.",
+    "Verified user events on search results (click, apply) by the model version that served "
+    "them: each names a job of an answer this service signed, counted once.",
     ["event", "model_version"],
+)
+FEEDBACK_REFUSED = Counter(
+    "jobsearch_feedback_refused_total",
+    "Feedback events not counted: bad_query_id (forged, expired, job not in the answer), "
+    "duplicate, rate_limited.",
+    ["reason"],
 )
 
 

@@ -18,6 +18,8 @@ LIST_FILTERS: frozenset[str] = frozenset(
     name for name, f in Filters.model_fields.items() if get_origin(f.annotation) is list
 )
 ALL_FILTERS: frozenset[str] = frozenset(Filters.model_fields)
+# What a `remove` item may be, for the OpenAPI schema (the validator below gives the reasons).
+REMOVE_ITEM_PATTERN = "^(" + "|".join(sorted(ALL_FILTERS)) + ")(:.+)?$"
 
 
 def _clean_query(v: str) -> str:
@@ -31,7 +33,12 @@ class ParseRequest(BaseModel):
     """What `POST /v1/parse` accepts."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
-    query: str = Field(max_length=MAX_QUERY_CHARS, description="the search text, in plain language")
+    query: str = Field(
+        max_length=MAX_QUERY_CHARS,
+        description="the search text, in plain language: at least one non-blank character (leading and trailing "
+        "spaces are dropped); amounts must not be negative",
+        json_schema_extra={"minLength": 1, "pattern": r"\S"},
+    )
     member_id: str | None = Field(default=None, max_length=128, description="search as this demo member")
 
     _query = field_validator("query")(_clean_query)
@@ -47,8 +54,9 @@ class SearchRequest(ParseRequest):
         description=(
             "understood constraints to drop before retrieval: a filter name ('workplace', "
             "'min_salary', ...) or 'filter:value' for one value of a list filter "
-            "('location_ids:2950159')"
+            "('location_ids:2950159'); a scalar filter with a value drops the whole filter"
         ),
+        json_schema_extra={"items": {"type": "string", "pattern": REMOVE_ITEM_PATTERN}},
     )
 
     sort: Literal["relevance", "date", "pay"] = Field(
@@ -82,13 +90,18 @@ class FeedbackRequest(BaseModel):
     """A user event on one result, for online evaluation and canary analysis."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
-    query_id: str | None = Field(default=None, max_length=128, description="X-Query-Id of the search")
-    job_id: str = Field(min_length=1, max_length=128)
+    query_id: str = Field(
+        min_length=1, max_length=2048,
+        description="the X-Query-Id header of the search answer the event is about (signed by the server, "
+        "valid for an hour); feedback without one is refused",
+    )
+    job_id: str = Field(min_length=1, max_length=128, description="a job_id among that answer's results")
     event: Literal["click", "apply"]
 
 
 class FeedbackAccepted(BaseModel):
     accepted: bool = True
+    counted: bool = Field(default=True, description="false for a repeat of an event already counted")
     model_version: str
 
 

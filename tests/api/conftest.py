@@ -14,7 +14,7 @@ from jobsearch.serve import ServeSettings, serve_in_background
 
 @pytest.fixture(scope="session")
 def api_url(pipeline) -> Iterator[str]:  # noqa: ANN001 - SearchPipeline from the root conftest
-    app = create_app(pipeline, ServeSettings())
+    app = create_app(pipeline, ServeSettings(demo=True))  # the member picker: demo mode
     with serve_in_background(app) as url:
         yield url
 

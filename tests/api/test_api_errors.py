@@ -83,7 +83,7 @@ def test_parse_refuses_bad_input_too(client: httpx.Client) -> None:
 
 
 def test_feedback_refuses_unknown_events(client: httpx.Client) -> None:
-    r = client.post("/v1/feedback", json={"job_id": "j1", "event": "like"})
+    r = client.post("/v1/feedback", json={"query_id": "q", "job_id": "j1", "event": "like"})
     assert r.status_code == 422 and r.json()["fields"][0]["loc"] == ["body", "event"]
     assert client.post("/v1/feedback", json={"event": "click"}).status_code == 422
 

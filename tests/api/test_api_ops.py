@@ -86,7 +86,7 @@ def test_feedback_is_counted_per_model_version(client: httpx.Client) -> None:
     r = client.post(
         "/v1/feedback", json={"query_id": search.headers["X-Query-Id"], "job_id": job_id, "event": "apply"}
     )
-    assert r.status_code == 202 and r.json() == {"accepted": True, "model_version": version}
+    assert r.status_code == 202 and r.json() == {"accepted": True, "counted": True, "model_version": version}
     after = _samples(client.get("/metrics").text)
     assert after[key] == before + 1
     # The same version is published as jobsearch_model_info, which dashboards join on.

@@ -38,7 +38,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def web_url(pipeline) -> Iterator[str]:  # noqa: ANN001 - SearchPipeline from the root conftest
-    with serve_in_background(create_app(pipeline, ServeSettings())) as url:
+    with serve_in_background(create_app(pipeline, ServeSettings(demo=True))) as url:  # member picker
         yield url
 
 
