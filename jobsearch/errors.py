@@ -65,3 +65,30 @@ class OverloadedError(JobSearchError):
 class BadFeedbackError(JobSearchError):
     """Feedback that no served answer vouches for: unsigned, expired or forged query id, or
     a job the answer did not contain."""
+
+
+class NotAuthorizedError(JobSearchError):
+    """The request acts for a member it cannot prove (no valid member token), or asks for
+    something only demo mode offers (the open member list)."""
+
+
+class RateLimitedError(JobSearchError):
+    """One client sent more than its share (e.g. feedback events); retry later."""
+
+
+class BadRequestError(JobSearchError):
+    """A request to a stage is malformed: a missing or mistyped input tensor, JSON that does
+    not parse, an unknown operation. (Bad query *content* is BadQueryError.)"""
+
+
+class RemoteStageError(JobSearchError):
+    """A remote stage (KServe model server, Triton) is unreachable, failed, or could not
+    answer from one shard-set version: retryable, so 503 with Retry-After end to end."""
+
+    def __init__(self, message: str, *, retry_after_s: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class RemoteStageTimeoutError(RemoteStageError):
+    """A remote stage did not answer within its per-stage timeout (504)."""
