@@ -4,6 +4,12 @@ and the knee of the curve, as JSON and a PNG plot.
 
     python bench/load.py --url http://127.0.0.1:8000 --rates 1,2,4,8,16 --step-seconds 15
     python bench/load.py --serve            # starts `jobsearch serve` on a free loopback port
+    python bench/load.py --knee 40 --multiples 0.5,1,2,3,4,5 --no-stop   # the overload curve
+
+The overload curve (issue 18) runs every step even past the knee and reports goodput (200s
+per second, and as a share of the knee's throughput), fast rejections (503 with
+Retry-After) apart from errors and client timeouts, p99 of accepted requests, and the
+recovery time: from the end of the last step's arrivals to the first answered request.
 
 Never part of the test run's pass/fail: numbers depend on the machine and its neighbours.
 """
@@ -49,6 +55,9 @@ class Step:
     p95_ms: float | None = None
     p99_ms: float | None = None
     max_ms: float | None = None
+    rejected_503: int = 0  # answered 503 by the server (load shedding), counted in `errors` too
+    rejected_p99_ms: float | None = None  # how fast those came back
+    goodput_rps: float = 0.0  # 200s per second of the step
 
     @property
     def error_ratio(self) -> float:
@@ -94,9 +103,24 @@ def _pct(sorted_ms: list[float], q: float) -> float | None:
     return round(sorted_ms[idx], 2)
 
 
+async def _recovery(client: httpx.AsyncClient, mix: QueryMix, *, limit_s: float = 60.0) -> float | None:
+    """Seconds from now (arrivals just stopped) until a fresh request is answered 200."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < limit_s:
+        try:
+            resp = await client.post("/v1/search", json=mix.next())
+            if resp.status_code == 200:
+                return round(time.perf_counter() - t0, 3)
+        except httpx.HTTPError:
+            pass
+        await asyncio.sleep(0.05)
+    return None
+
+
 async def run_step(client: httpx.AsyncClient, mix: QueryMix, rate: float, *, seconds: float,
-                   max_in_flight: int, rng: random.Random) -> Step:
+                   max_in_flight: int, rng: random.Random, probe: list[float | None] | None = None) -> Step:
     step, latencies, tasks = Step(offered_rps=rate), [], []
+    rejected: list[float] = []
     in_flight = 0
 
     async def one(body: dict[str, Any]) -> None:
@@ -115,6 +139,8 @@ async def run_step(client: httpx.AsyncClient, mix: QueryMix, rate: float, *, sec
             step.ok += 1
             latencies.append((time.perf_counter() - t0) * 1000)
         else:
+            if kind == "http_503":
+                rejected.append((time.perf_counter() - t0) * 1000)
             step.errors[kind] = step.errors.get(kind, 0) + 1
 
     start = time.perf_counter()
@@ -130,9 +156,15 @@ async def run_step(client: httpx.AsyncClient, mix: QueryMix, rate: float, *, sec
             continue
         in_flight += 1
         tasks.append(asyncio.create_task(one(mix.next())))
+    if probe is not None:
+        probe.append(await _recovery(client, mix))
     await asyncio.gather(*tasks)
     step.duration_s = round(time.perf_counter() - start, 3)
     step.throughput_rps = round(step.ok / step.duration_s, 3)
+    step.goodput_rps = round(step.ok / seconds, 3)
+    step.rejected_503 = len(rejected)
+    rejected.sort()
+    step.rejected_p99_ms = _pct(rejected, 0.99)
     latencies.sort()
     step.p50_ms, step.p95_ms, step.p99_ms = (_pct(latencies, q) for q in (0.5, 0.95, 0.99))
     step.max_ms = round(latencies[-1], 2) if latencies else None
@@ -177,7 +209,8 @@ def find_knee(steps: list[Step], *, slo_ms: float, step_seconds: float) -> dict[
 
 
 async def run(url: str, rates: list[float], *, step_seconds: float, max_in_flight: int,
-              timeout_s: float, seed: int, slo_ms: float, head_share: float = 0.6) -> dict[str, Any]:
+              timeout_s: float, seed: int, slo_ms: float, head_share: float = 0.6,
+              stop_past_knee: bool = True, knee: float | None = None) -> dict[str, Any]:
     rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=url, timeout=timeout_s,
                                  limits=httpx.Limits(max_connections=max_in_flight)) as client:
@@ -189,23 +222,63 @@ async def run(url: str, rates: list[float], *, step_seconds: float, max_in_fligh
             await client.post("/v1/search", json=mix.next())
         steps: list[Step] = []
         bad_in_a_row = 0
-        for rate in rates:
-            step = await run_step(client, mix, rate, seconds=step_seconds, max_in_flight=max_in_flight, rng=rng)
+        recovery: list[float | None] = []
+        for i, rate in enumerate(rates):
+            last = i == len(rates) - 1
+            step = await run_step(client, mix, rate, seconds=step_seconds, max_in_flight=max_in_flight, rng=rng,
+                                  probe=recovery if last and not stop_past_knee else None)
             steps.append(step)
             print(json.dumps({"rate": rate, "ok": step.ok, "p50": step.p50_ms, "p95": step.p95_ms, "p99": step.p99_ms,
                               "throughput": step.throughput_rps, "errors": step.errors, "shed": step.shed}),
                   file=sys.stderr)
             fine = healthy(step, baseline_p50(steps), slo_ms=slo_ms, step_seconds=step_seconds)
             bad_in_a_row = 0 if fine else bad_in_a_row + 1
-            if bad_in_a_row >= 2:  # well past the knee: stop loading the machine
+            if bad_in_a_row >= 2 and stop_past_knee:  # well past the knee: stop loading the machine
                 break
+        computed_at_end = await _searches_computed(client)
+        await asyncio.sleep(5)
+        computed_after = await _searches_computed(client) - computed_at_end
+    capacity = max((s.throughput_rps for s in steps if knee is None or s.offered_rps <= knee), default=0.0)
     return {
+        "machine": machine(),
+        "recovery_s": recovery[0] if recovery else None,
+        "searches_computed_after_the_run": computed_after,  # work for clients that gave up
+        "capacity_rps": capacity,
+        "goodput_share_of_capacity": {
+            f"{s.offered_rps:g}": round(s.goodput_rps / capacity, 3) if capacity else None for s in steps
+        },
         "url": url, "health": health, "seed": seed, "step_seconds": step_seconds,
         "max_in_flight": max_in_flight, "timeout_s": timeout_s,
         "query_mix": f"{head_share:.0%} Zipf head (40 queries), {0.9 - head_share:.0%} long tail, 10% personalised",
         "steps": [{**asdict(s), "error_ratio": round(s.error_ratio, 4)} for s in steps],
         **find_knee(steps, slo_ms=slo_ms, step_seconds=step_seconds),
     }
+
+
+async def _searches_computed(client: httpx.AsyncClient) -> float:
+    """Searches the server finished (its total-latency histogram count), from /metrics."""
+    text = (await client.get("/metrics")).text
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith('jobsearch_stage_latency_seconds_count{') and 'stage="total"' in line)
+
+
+def machine() -> dict[str, Any]:
+    """CPU model, flags that matter to the kernels, cores and the load average at the start
+    (the machine is shared: a high load average means neighbours took CPU)."""
+    import os
+    import platform
+
+    info: dict[str, Any] = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+        model = next((ln.split(":", 1)[1].strip() for ln in text.splitlines() if ln.startswith("model name")), None)
+        flags = next((ln.split(":", 1)[1].split() for ln in text.splitlines() if ln.startswith("flags")), [])
+        info["cpu_model"] = model
+        info["cpu_flags"] = sorted(f for f in flags if f.startswith(("avx", "fma", "sse4", "amx")))
+    except OSError:
+        pass
+    info["loadavg_1m_5m_15m"] = list(os.getloadavg())
+    return info
 
 
 def plot(result: dict[str, Any], path: Path) -> None:
@@ -271,9 +344,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slo-ms", type=float, default=500.0, help="p95 latency bound of a healthy step")
     parser.add_argument("--head-share", type=float, default=0.6, help="share of popular (cacheable) queries; 0 = uncached path")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--knee", type=float, help="capacity knee (searches/s) of an earlier run: with --multiples, "
+                        "the steps are multiples of it")
+    parser.add_argument("--multiples", default="0.5,1,2,3,4,5", help="steps as multiples of --knee")
+    parser.add_argument("--no-stop", action="store_true", help="run every step, even past the knee (overload curve)")
     parser.add_argument("--out", type=Path, default=Path("bench/results/load.json"))
     args = parser.parse_args(argv)
     rates = [float(r) for r in args.rates.split(",")]
+    if args.knee:
+        rates = [round(args.knee * float(m), 2) for m in args.multiples.split(",")]
     if rates != sorted(rates) or any(r <= 0 for r in rates) or max(rates) > 500:
         parser.error("--rates must be increasing, positive and at most 500/s")
     if not 0 <= args.head_share <= 0.9:
@@ -285,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         require_loopback(args.url)
         result = asyncio.run(run(args.url, rates, step_seconds=args.step_seconds, max_in_flight=args.max_in_flight,
                                  timeout_s=args.timeout, seed=args.seed, slo_ms=args.slo_ms,
-                                 head_share=args.head_share))
+                                 head_share=args.head_share, stop_past_knee=not args.no_stop, knee=args.knee))
     finally:
         if proc is not None:
             proc.terminate()
@@ -293,7 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     plot(result, args.out.with_suffix(".png"))
-    print(json.dumps({k: result[k] for k in ("knee_rps", "max_sustained_throughput_rps", "first_unhealthy_rps", "glitches_rps")}))
+    print(json.dumps({k: result[k] for k in ("knee_rps", "max_sustained_throughput_rps", "first_unhealthy_rps",
+                                             "glitches_rps", "recovery_s", "goodput_share_of_capacity")}))
     return 0
 
 

@@ -5,6 +5,12 @@ and the canary dashboard use the PromQL built here, so both read the same number
 Latency and errors are split per version by joining series to `jobsearch_model_info`
 on (job, instance) — one version per process, as KServe canaries run; click-through comes
 from `jobsearch_feedback_events_total`, which carries `model_version` itself.
+
+Only verified feedback reaches that counter: `POST /v1/feedback` counts an event only when
+its `query_id` is a signed, unexpired id of an answer this service gave that contained the
+job, once per (answer, job, event) and within a per-client rate (docs/api.md, Feedback).
+Everything else goes to `jobsearch_feedback_refused_total`, which no signal here reads, so
+forged clicks cannot move a canary decision.
 """
 
 from __future__ import annotations

@@ -84,17 +84,34 @@ def info(
 
 
 @app.command()
-def verify(set_dir: Annotated[Path, typer.Argument(help="A shard set folder (set-<version>).")]) -> None:
+def verify(
+    set_dir: Annotated[Path, typer.Argument(help="A shard set folder (set-<version>).")],
+    reencode: Annotated[bool, typer.Option(help="Also re-encode 32 random postings with the installed encoder "
+                                                "(when it is the set's model) and compare.")] = True,
+) -> None:
     """Check a shard set as activation would: manifest schema, checksums, shapes, row
-    counts, self-query recall. Exit code 1 names the problem."""
+    counts, unit vectors, every filter column against the records, self-query recall on
+    256 random rows and (with the set's encoder installed) a re-encoding sample. Exit code
+    1 names the problem."""
     from jobsearch.errors import JobSearchError
     from jobsearch.index.shardset import load_set
 
+    encoder = None
+    if reencode:
+        from jobsearch.encode.default import _complete, default_encoder, version_dir
+        from jobsearch.home import models_dir
+
+        if _complete(version_dir(models_dir())):  # only an encoder already exported: no export here
+            try:
+                encoder = default_encoder()
+            except (JobSearchError, OSError):
+                encoder = None  # unloadable: the other checks still run
     try:
-        s = load_set(set_dir, verify=True)
-    except JobSearchError as exc:
+        s = load_set(set_dir, verify=True, encoder=encoder)
+    except (JobSearchError, OSError) as exc:
         _fail(exc)
-    typer.echo(f"ok: {s.path} ({s.rows} rows, dim {s.dim}, {len(s.segments)} shards)")
+    checked = " (re-encoding checked)" if encoder is not None and encoder.model_id == s.manifest.model_id else ""
+    typer.echo(f"ok: {s.path} ({s.rows} rows, dim {s.dim}, {len(s.segments)} shards){checked}")
 
 
 @app.command()
