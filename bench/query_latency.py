@@ -25,13 +25,18 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "query"))
     import test_constraints
     import test_engine
+    import test_languages
     import test_places
     from conftest import COMPANIES, MEMBERS  # tests/query/conftest.py: the same fixtures
+    from dev_set import DEV, load
 
     from jobsearch.query.engine import RuleQueryEngine
 
     texts = [c[0] for c in test_constraints.CASES + test_places.CITY_CASES + test_places.METRO_CASES
              + test_engine.COMPANY_CASES] + list(test_places.ROLE_WORDS)
+    # the eight languages, and the dev set's hand-written queries when ../shared is here
+    texts += [t for pair in test_languages.PAIRS for t in pair]
+    texts += [r["query"] for r in load() if not r["member"]] if DEV.exists() else []
     t0 = time.perf_counter()
     engine = RuleQueryEngine(companies=COMPANIES, members=MEMBERS)
     if args.engine == "hybrid":

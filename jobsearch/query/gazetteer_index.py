@@ -103,7 +103,14 @@ class PlaceIndex:
         self._ids = np.array(ids)
         self._lat = np.radians(np.array([g.cities[i].lat for i in ids]))
         self._lon = np.radians(np.array([g.cities[i].lon for i in ids]))
-        self._state_cities: dict[str, tuple[str, ...]] = {}
+        # Each US state as its cities, most populous first (one pass, so no query pays for it).
+        by_state: dict[str, list[City]] = {}
+        for c in g.cities.values():
+            if c.country_code == "US":
+                by_state.setdefault(c.admin1_code, []).append(c)
+        self._state_cities: dict[str, tuple[str, ...]] = {
+            code: tuple(c.id for c in sorted(cs, key=lambda c: (-c.population, c.id))) for code, cs in by_state.items()
+        }
 
     def within_km(self, city: City, radius_km: float) -> list[str]:
         """IDs of cities within `radius_km` of `city` (itself first, then by population)."""
@@ -116,11 +123,7 @@ class PlaceIndex:
 
     def state_cities(self, code: str) -> tuple[str, ...]:
         """A US state as the IDs of its gazetteer cities, most populous first."""
-        if code not in self._state_cities:
-            cs = [c for c in self.g.cities.values() if c.country_code == "US" and c.admin1_code == code]
-            cs.sort(key=lambda c: (-c.population, c.id))
-            self._state_cities[code] = tuple(c.id for c in cs)
-        return self._state_cities[code]
+        return self._state_cities.get(code, ())
 
     def label(self, city: City) -> str:
         return self.g.display_name(city.id)

@@ -50,8 +50,7 @@ class Correction:
 
 class Speller:
     def __init__(self, *, titles: dict[str, int], places: dict[str, int], known: frozenset[str]) -> None:
-        self._words = (titles, places)
-        self._spellers: tuple[SymSpell, SymSpell] | None = None  # built on the first unknown word
+        self.titles, self.places = _symspell(titles), _symspell(places)
         self.known = known
 
     def correct(self, text: str, *, extra_known: frozenset[str] = frozenset()) -> Correction:
@@ -90,11 +89,8 @@ class Speller:
 
     def _closest(self, word: str, *, capitalised: bool) -> str | None:
         distance = 1 if len(word) < 8 else 2
-        if self._spellers is None:
-            self._spellers = (_symspell(self._words[0]), _symspell(self._words[1]))
-        titles, places = self._spellers
         best: tuple[int, int, str] | None = None
-        for speller in ((places,) if capitalised else (titles, places)):
+        for speller in ((self.places,) if capitalised else (self.titles, self.places)):
             for item in speller.lookup(word, Verbosity.TOP, max_edit_distance=distance):
                 key = (item.distance, -item.count, item.term)
                 if best is None or key < best:
