@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from jobsearch.filtering import PAY_TOLERANCE
 from jobsearch.index.masks import cutoff_seconds
+from jobsearch.results.facet_index import BINS, PAY_FLOORS_USD, SegmentCounts, marginal
 from jobsearch.schema import (
     COMPANY_TYPES,
     EMPLOYMENT_TYPES,
@@ -28,7 +28,6 @@ from jobsearch.schema import (
 )
 
 TOP = 10  # values shown for open-ended facets (place, company)
-PAY_FLOORS_USD = (50_000, 100_000, 150_000, 200_000)
 POSTED_DAYS = (1, 3, 7, 14, 30)
 
 WORKPLACE_LABEL = {"onsite": "On-site", "hybrid": "Hybrid", "remote": "Remote"}
@@ -81,32 +80,26 @@ def facet_counts(
 ) -> dict[str, list[FacetValue]]:
     """Facets of the postings of `view` (a `jobsearch.index.view.View`) passing `filters`
     at time `now` (the index's clock)."""
-    enums = {name: np.zeros(256, dtype=np.int64) for name in ("workplace", "seniority", "employment_type", "company_type")}
-    pay = np.zeros(len(PAY_FLOORS_USD), dtype=np.int64)
-    posted = np.zeros(len(POSTED_DAYS), dtype=np.int64)
-    cutoffs = np.array([cutoff_seconds(now, d) for d in POSTED_DAYS], dtype=np.int64)
-    floors = np.array(PAY_FLOORS_USD, dtype=np.float64) * (1 - PAY_TOLERANCE)  # as the pay filter compares
+    days = sorted(POSTED_DAYS, reverse=True)  # widest window first = earliest cutoff first
+    cutoffs = np.array([cutoff_seconds(now, d) for d in days], dtype=np.int64)
+    key = np.zeros(BINS, dtype=np.int64)
+    posted = np.zeros(len(days), dtype=np.int64)
     totals: dict[int, tuple[Any, _Totals]] = {}
     for i, seg in enumerate(view.segments):
         p = seg.plan(filters, now=now, dead=view.dead_of(i))
         if p.count == 0:
             continue
-        rows = p.rows if p.rows is not None else (None if p.mask is None else np.flatnonzero(p.mask))
-        cols = seg.columns
-
-        def take(a: np.ndarray, rows: np.ndarray | None = rows) -> np.ndarray:
-            return a if rows is None else a[rows]
-
-        for name, acc in enums.items():
-            acc += np.bincount(take(getattr(cols, name)), minlength=256)
-        salary = take(cols.salary_usd)
-        pay += (salary[None, :] >= floors[:, None]).sum(axis=1)  # NaN (no pay) never counts
-        at = take(cols.posted_at)
-        posted += (at[None, :] >= cutoffs[:, None]).sum(axis=1)
+        c = SegmentCounts.of(seg).count(p.mask, p.rows, cutoffs)
+        key += c.key
+        posted += c.posted
         vocab = seg.vocab
         _, t = totals.setdefault(id(vocab), (vocab, _Totals(len(vocab.companies), len(vocab.places))))
-        t.company += np.bincount(take(cols.company), minlength=len(vocab.companies))
-        t.place += np.bincount(_place_codes(cols, rows), minlength=len(vocab.places))
+        t.company += c.company
+        t.place += c.place
+    enums = {name: marginal(key, d) for d, name in enumerate(("workplace", "seniority", "employment_type", "company_type"))}
+    bands = marginal(key, 4)  # postings reaching exactly 0..4 floors
+    pay = np.cumsum(bands[::-1])[::-1][1:]  # reaching at least each floor
+    by_days = dict(zip(days, posted.tolist(), strict=True))
     return {
         "place": _top_places(totals, place_name, top),
         "company": _top_companies(view, totals, top),
@@ -119,27 +112,15 @@ def facet_counts(
         ),
         "pay": [
             FacetValue(value=str(usd), label=pay_label(usd), count=int(n), phrase=f"paying at least ${usd:,} a year")
-            for usd, n in zip(PAY_FLOORS_USD, pay, strict=True)
+            for usd, n in zip(PAY_FLOORS_USD, pay.tolist(), strict=True)
             if n
         ],
         "posted_within": [
-            FacetValue(value=str(d), label=posted_label(d), count=int(n), phrase=posted_phrase(d))
-            for d, n in zip(POSTED_DAYS, posted, strict=True)
-            if n
+            FacetValue(value=str(d), label=posted_label(d), count=by_days[d], phrase=posted_phrase(d))
+            for d in POSTED_DAYS
+            if by_days[d]
         ],
     }
-
-
-def _place_codes(cols: Any, rows: np.ndarray | None) -> np.ndarray:
-    """Place codes of the selected rows (every place of a multi-place posting counts)."""
-    if rows is None:
-        return cols.loc_codes
-    if cols.loc_offsets[-1] == cols.rows:  # one place per posting
-        return cols.loc_codes[rows]
-    starts, ends = cols.loc_offsets[rows], cols.loc_offsets[rows + 1]
-    lengths = ends - starts
-    idx = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
-    return cols.loc_codes[idx]
 
 
 def _top(counts: np.ndarray, top: int) -> np.ndarray:
