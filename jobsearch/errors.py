@@ -92,3 +92,8 @@ class RemoteStageError(JobSearchError):
 
 class RemoteStageTimeoutError(RemoteStageError):
     """A remote stage did not answer within its per-stage timeout (504)."""
+
+
+class InvalidSpecError(JobSearchError):
+    """A custom resource's spec that no retry can fix (the operator raises
+    kopf.PermanentError for it, the HTTP table would answer 422)."""

@@ -22,6 +22,7 @@ from jobsearch.operator.plan import (
     Observed,
     PatchStatus,
     PublishActive,
+    check_spec,
     plan,
     plan_delete,
     with_defaults,
@@ -29,6 +30,7 @@ from jobsearch.operator.plan import (
 from jobsearch.operator.settings import OperatorSettings
 from jobsearch.operator.verify import Verifier, source_fingerprint, verify_shard_set
 
+from jobsearch.errors import InvalidSpecError
 from jobsearch.metrics import INDEX_BUILD_DURATION, OPERATOR_RECONCILES
 
 RESOURCE = (manifests.GROUP, manifests.VERSION, manifests.PLURAL)
@@ -117,6 +119,12 @@ def make_registry(
             return
         step = "observe"
         try:
+            check_spec(dict(body["spec"]))
+        except InvalidSpecError as exc:
+            # No retry fixes a spec: stop until the object changes (kopf reruns on a new spec).
+            OPERATOR_RECONCILES.labels(step=step, outcome="permanent_error").inc()
+            raise kopf.PermanentError(f"invalid spec: {exc}") from exc
+        try:
             observed = await observe(body, kube=kube, settings=settings, verify=verify)
             actions = plan(dict(body["spec"]), dict(body.get("status") or {}), observed,
                            name=body["metadata"]["name"])
@@ -160,7 +168,7 @@ def _record_build_duration(status: dict[str, Any], observed: Observed) -> None:
     if not building or observed.job is None or not building.get("startedAt"):
         return
     if observed.job.phase == "failed" or (observed.job.phase == "succeeded" and observed.verification):
-        ok = observed.job.phase == "succeeded" and observed.verification.ok
+        ok = observed.job.phase == "succeeded" and observed.verification is not None and observed.verification.ok
         started = datetime.fromisoformat(building["startedAt"].replace("Z", "+00:00"))
         INDEX_BUILD_DURATION.labels(outcome="success" if ok else "failure").observe(
             (observed.now - started).total_seconds()

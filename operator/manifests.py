@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jobsearch.operator.plan import with_defaults
+from jobsearch.operator.plan import JobPhase, with_defaults
 from jobsearch.operator.settings import OperatorSettings
 
 GROUP = "jobsearch.io"
@@ -150,7 +150,7 @@ def build_active_configmap(
     }
 
 
-def job_phase(job: dict[str, Any] | None) -> tuple[str, str]:
+def job_phase(job: dict[str, Any] | None) -> tuple[JobPhase, str]:
     """(missing | running | succeeded | failed, message) from a Job's status conditions."""
     if job is None:
         return "missing", ""

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from jobsearch.errors import InvalidSpecError
+
 # Defaults mirror the CRD's; kmock (and old API servers) do not apply CRD defaults.
 DEFAULTS: dict[str, Any] = {
     "shards": 1,
@@ -84,6 +86,31 @@ class PatchStatus:
 
 
 Action = CreateBuildJob | DeleteJob | DeleteShardSet | PublishActive | PatchStatus
+
+
+# The CRD's bounds (charts/jobsearch/crds): an API server enforces them; kmock and a
+# hand-edited object do not, and no retry fixes a spec outside them.
+SOURCE_FORMATS = ("parquet", "jsonl")
+PRECISIONS = ("fp16", "int8")
+MAX_SHARDS = 64
+
+
+def check_spec(spec: dict[str, Any]) -> None:
+    """Raise InvalidSpecError naming the first field the operator cannot act on."""
+    full = with_defaults(spec)
+    uri = full["source"].get("uri")
+    if not isinstance(uri, str) or not uri:
+        raise InvalidSpecError("spec.source.uri is required (where the postings are)")
+    if full["source"]["format"] not in SOURCE_FORMATS:
+        raise InvalidSpecError(f"spec.source.format must be one of {SOURCE_FORMATS}, got {full['source']['format']!r}")
+    shards = full["shards"]
+    if isinstance(shards, bool) or not isinstance(shards, int) or not 1 <= shards <= MAX_SHARDS:
+        raise InvalidSpecError(f"spec.shards must be an integer in 1..{MAX_SHARDS}, got {shards!r}")
+    if full["precision"] not in PRECISIONS:
+        raise InvalidSpecError(f"spec.precision must be one of {PRECISIONS}, got {full['precision']!r}")
+    recall = full["recallCheck"]
+    if isinstance(recall, bool) or not isinstance(recall, int | float) or not 0 <= recall <= 1:
+        raise InvalidSpecError(f"spec.recallCheck must be a number in [0, 1], got {recall!r}")
 
 
 def with_defaults(spec: dict[str, Any]) -> dict[str, Any]:

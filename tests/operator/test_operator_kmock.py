@@ -208,3 +208,17 @@ async def test_the_operator_command_runs_against_the_api(operator_env: Any, tmp_
                 os.killpg(proc.pid, signal.SIGKILL)
                 await proc.wait()
         print((await proc.stdout.read()).decode()[-6000:])  # type: ignore[union-attr]
+
+
+async def test_an_invalid_spec_is_a_permanent_error_and_builds_nothing(operator_env: Any) -> None:
+    """kopf.PermanentError, not a TemporaryError retried every interval: the reconcile
+    counter says so and no build Job appears."""
+    from jobsearch.metrics import OPERATOR_RECONCILES
+
+    env = operator_env
+    permanent = OPERATOR_RECONCILES.labels(step="observe", outcome="permanent_error")
+    before = permanent._value.get()
+    create(env, {**SPEC, "shards": 0})
+    await env.start()
+    await env.wait_for(lambda: permanent._value.get() > before)
+    assert building_job(env) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from jobsearch.operator.plan import (
     CreateBuildJob,
     DeleteJob,
@@ -14,6 +15,7 @@ from jobsearch.operator.plan import (
     PatchStatus,
     PublishActive,
     Verification,
+    check_spec,
     plan,
     plan_delete,
     spec_hash,
@@ -208,3 +210,16 @@ def test_delete_plan_honours_retention() -> None:
     keep = plan_delete({**SPEC, "deletionPolicy": "Retain"}, {}, stored_versions=("v0001-aaaaaaaa",),
                        job_names=())
     assert keep == []
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"shards": 0}, "spec.shards"), ({"shards": "2"}, "spec.shards"), ({"precision": "fp8"}, "spec.precision"),
+    ({"recallCheck": 1.5}, "spec.recallCheck"), ({"source": {"uri": ""}}, "spec.source.uri"),
+    ({"source": {"uri": "/x", "format": "csv"}}, "spec.source.format"),
+])
+def test_an_invalid_spec_is_refused_naming_the_field(change: dict[str, Any], field: str) -> None:
+    from jobsearch.errors import InvalidSpecError
+
+    check_spec(SPEC)  # the valid one passes
+    with pytest.raises(InvalidSpecError, match=field.replace(".", r"\.")):
+        check_spec({**SPEC, **change})
