@@ -79,9 +79,23 @@ def store_titles(location: str) -> dict[str, str]:
         store.close()
 
 
+@pytest.fixture(scope="module")
+def small_index(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """400 postings of the demo index (real 384-d vectors): start-up, adoption and
+    compaction stay short while every step is still exercised."""
+    from jobsearch.index import FlatIndex, build_from_arrays
+    from jobsearch.index.turnover import live_arrays
+
+    demo = FlatIndex.open(demo_home / "index")
+    vectors, table = live_arrays(demo.view)
+    root = tmp_path_factory.mktemp("crash-index") / "index"
+    build_from_arrays(root, vectors[:400], table.slice(0, 400), model_id=demo.model_id)
+    return root
+
+
 @pytest.mark.parametrize("point", POINTS)
-def test_kill_9_at_every_step(point: str, demo_home: Path, tmp_path: Path) -> None:
-    shutil.copytree(demo_home / "index", tmp_path / "index", symlinks=True)
+def test_kill_9_at_every_step(point: str, demo_home: Path, small_index: Path, tmp_path: Path) -> None:
+    shutil.copytree(small_index, tmp_path / "index", symlinks=True)
     store = str(tmp_path / "store.sqlite")
     server = Server(tmp_path, demo_home, store)
     try:
