@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from helpers import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = ROOT / "monitoring" / "prometheus" / "rules"
@@ -111,27 +110,6 @@ def unused_port() -> int:
 @pytest.fixture(scope="session")
 def names_in() -> Callable[[str], set[str]]:
     return metric_names_in
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_until(check: Callable[[], Any], *, timeout_s: float, what: str, every_s: float = 0.25) -> Any:
-    """Poll `check` until it returns something truthy; fail with `what` after the timeout."""
-    deadline = time.monotonic() + timeout_s
-    last: Any = None
-    while time.monotonic() < deadline:
-        try:
-            last = check()
-            if last:
-                return last
-        except (httpx.HTTPError, OSError) as exc:
-            last = exc
-        time.sleep(every_s)
-    pytest.fail(f"timed out after {timeout_s}s waiting for {what} (last: {last!r})")
 
 
 class Prometheus:

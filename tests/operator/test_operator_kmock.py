@@ -178,14 +178,13 @@ async def test_the_operator_command_runs_against_the_api(operator_env: Any, tmp_
     import asyncio
     import os
     import signal
-    import socket
     import sys
+
+    from helpers import free_port
 
     env = operator_env
     create(env)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     code = "from jobsearch.operator.main import app; app()"
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-c", code, "run", "--kubeconfig", str(tmp_path / "kubeconfig"),
