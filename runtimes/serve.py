@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--shard", type=int, default=0)
     ap.add_argument("--shards", type=int, default=1)
     ap.add_argument("--poll-seconds", type=float, default=1.0, help="How often to check the pointer.")
+    ap.add_argument("--store", default=os.environ.get("JOBSEARCH_STORE") or None,
+                    help="Posting store DSN: shard servers follow its change log (default: $JOBSEARCH_STORE).")
     ap.add_argument("--query-url", help="Query engine model URL (default: the predictor host).")
     ap.add_argument("--encoder-url", help="Triton encoder model URL, e.g. http://h/v2/models/retriever.")
     ap.add_argument("--encoder-dir", type=Path, help="Model version folder with the tokenizer files.")
@@ -37,7 +40,7 @@ def make_model(args: argparse.Namespace) -> Any:
 
         return ShardServer(args.model_name, shard=args.shard, shards=args.shards,
                            active_file=args.active_file, index_dir=args.index_dir,
-                           poll_s=args.poll_seconds)
+                           poll_s=args.poll_seconds, store=args.store)
     index_dir = resolve_index_dir(index_dir=args.index_dir, active_file=args.active_file)
     if args.role == "query":
         from jobsearch.runtimes.query_server import QueryEngineServer

@@ -37,6 +37,12 @@ def open_shard(index_dir: Path, shard: int, shards: int) -> Any:
     return FlatIndex(replace(base, segments=(base.segments[shard],)))
 
 
+def _following(store: str, name: str, shard: int, shards: int) -> Any:
+    from jobsearch.store.shard import ShardFollowing
+
+    return ShardFollowing(store, shard=shard, shards=shards, name=name)
+
+
 def _json_default(v: object) -> str:
     if isinstance(v, datetime | date):
         return v.isoformat()
@@ -45,7 +51,7 @@ def _json_default(v: object) -> str:
 
 class ShardServer(kserve.Model):
     def __init__(self, name: str, *, shard: int, shards: int, active_file: Path | None = None,
-                 index_dir: Path | None = None, poll_s: float = 1.0) -> None:
+                 index_dir: Path | None = None, poll_s: float = 1.0, store: str | None = None) -> None:
         super().__init__(name)
         if not 0 <= shard < shards:
             raise ValueError(f"shard {shard} is not in [0, {shards})")
@@ -54,6 +60,8 @@ class ShardServer(kserve.Model):
         self._index: Any = None
         self._target: Path | None = None
         self._stop = threading.Event()
+        # With a posting store, each published set follows its change log (this shard's rows).
+        self._following = None if store is None else _following(store, name, shard, shards)
 
     def load(self) -> bool:
         self.swap_if_changed()
@@ -82,7 +90,10 @@ class ShardServer(kserve.Model):
             log.error("refusing shard set %s: %s", target, exc)
             self._target = target  # do not retry a refused set on every poll
             return False
+        follower = None if self._following is None else self._following.prepare(index)  # caught up first
         self._index, self._target = index, target  # one reference assignment: the swap
+        if follower is not None:
+            self._following.publish(follower)
         SWAP_DURATION.observe(time.perf_counter() - t0)
         log.info("serving shard %d/%d of %s (%d rows)", self.shard, self.shards, index.version, index.rows)
         return True

@@ -52,6 +52,7 @@ class Follower:
         poll_s: float = 0.05,
         owns: Callable[[str], bool] | None = None,
         report_every_s: float = 1.0,
+        adopt: bool = True,
     ) -> None:
         self.store = store
         self.index = index
@@ -59,6 +60,7 @@ class Follower:
         self.poll_s = poll_s
         self.owns = owns
         self.report_every_s = report_every_s
+        self.may_adopt = adopt  # shard servers never load their slice into the store
         self.applied = 0
         self._lock = threading.RLock()  # held while a batch is applied (compaction snapshots under it)
         self._applied_cv = threading.Condition()
@@ -82,7 +84,12 @@ class Follower:
         with self._lock:
             set_dir = self.index.set_dir
             mark = read_watermark(set_dir, self.store.store_id)
-            if mark is None:
+            if mark is None and not self.may_adopt:
+                mark = self.store.head()
+                log.warning("%s has no watermark in the store %s: reconciling every stored posting once",
+                            set_dir.name, self.store.describe())
+                self.reconcile(upto=mark)
+            elif mark is None:
                 before, mark = self.adopt()
                 log.info("loaded %d postings of %s into the store %s", mark - before, set_dir.name,
                          self.store.describe())
@@ -259,6 +266,13 @@ class Follower:
                 self._applied_cv.wait(min(left, 0.05))
                 self.poke()
         return True
+
+    def catch_up(self, max_steps: int = 1000) -> int:
+        """Apply steps until the log is drained (before a set is published); the position."""
+        for _ in range(max_steps):
+            if self.step() < BATCH:
+                break
+        return self.applied
 
     @contextmanager
     def paused(self) -> Iterator[int]:
