@@ -64,10 +64,18 @@ class SegmentCounts:
             key = key * (size + 1) + _enum(col, size)
         self.key = key * DIGITS[-1] + band
         self.company = cols.company.astype(np.int64)
-        self.loc_codes = cols.loc_codes.astype(np.int64)
+        # Places: each posting's first place (one per row, gathered like the other columns)
+        # plus the few further places of multi-place postings with their rows.
         lengths = np.diff(cols.loc_offsets)
-        self.one_place = bool(cols.loc_offsets[-1] == cols.rows and np.all(lengths == 1))
-        self.entry_row = None if self.one_place else np.repeat(np.arange(cols.rows), lengths)
+        starts = cols.loc_offsets[:-1]
+        has_place = lengths > 0
+        self.first_place = np.where(has_place, cols.loc_codes[np.minimum(starts, len(cols.loc_codes) - 1)], -1)
+        self.first_place = self.first_place.astype(np.int64)
+        entry_row = np.repeat(np.arange(cols.rows), lengths)
+        further = np.ones(len(cols.loc_codes), dtype=bool)
+        further[starts[has_place]] = False
+        self.extra_row = entry_row[further]
+        self.extra_code = cols.loc_codes[further].astype(np.int64)
         self.posted_at = cols.posted_at
         self.sorted_posted = np.sort(cols.posted_at)
         self.n_companies = len(seg.vocab.companies)
@@ -99,22 +107,30 @@ class SegmentCounts:
         return Counts(self._all.key, self._all.company, self._all.place, posted)
 
     def _selected(self, sel: np.ndarray | None, cutoffs: np.ndarray) -> Counts:
-        def take(a: np.ndarray) -> np.ndarray:
-            return a if sel is None else a[sel]
+        """Counts of the rows `sel` (a row mask or sorted row numbers; None = every row)."""
+        rows = np.flatnonzero(sel) if sel is not None and sel.dtype == bool else sel  # one pass, then gathers
 
-        if sel is None or self.one_place:
-            places = take(self.loc_codes)
-        else:
-            row_mask = sel if sel.dtype == bool else np.zeros(self.rows, dtype=bool)
-            if sel.dtype != bool:
-                row_mask[sel] = True
-            assert self.entry_row is not None
-            places = self.loc_codes[row_mask[self.entry_row]]
+        def take(a: np.ndarray) -> np.ndarray:
+            return a if rows is None else a[rows]
+
+        first = take(self.first_place)
+        place = np.bincount(first[first >= 0], minlength=self.n_places)
+        if len(self.extra_row):
+            extra = self.extra_code if rows is None else self.extra_code[_member(self.extra_row, rows, sel)]
+            place += np.bincount(extra, minlength=self.n_places)
         reached = np.searchsorted(cutoffs, take(self.posted_at), side="right")  # windows a row is inside
         per = np.bincount(reached, minlength=len(cutoffs) + 1)
         return Counts(
             key=np.bincount(take(self.key), minlength=BINS),
             company=np.bincount(take(self.company), minlength=self.n_companies),
-            place=np.bincount(places, minlength=self.n_places),
+            place=place,
             posted=np.cumsum(per[::-1])[::-1][1:],
         )
+
+
+def _member(extra_rows: np.ndarray, rows: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    """Which of `extra_rows` are selected (from the row mask when there is one)."""
+    if mask is not None and mask.dtype == bool:
+        return mask[extra_rows]
+    at = np.searchsorted(rows, extra_rows)  # rows are sorted (plans gather in row order)
+    return (at < len(rows)) & (rows[np.minimum(at, len(rows) - 1)] == extra_rows)

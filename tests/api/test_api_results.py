@@ -145,3 +145,16 @@ def test_relaxations_rewrite_the_query_and_find_matches(client: httpx.Client, qu
         assert rx.query != query and rx.total_matching > 0
         again = _search(client, query=rx.query, k=10)
         assert again.total_matching == rx.total_matching and again.results
+
+
+def test_pay_in_another_currency_is_converted_to_the_querys(client: httpx.Client) -> None:
+    res = _search(client, query="jobs in London paying at least $50,000 a year", k=10)
+    assert res.results
+    for r in res.results:
+        assert r.salary is not None and r.salary.currency == "GBP"
+        conv = r.salary_converted
+        assert conv is not None and conv.currency == "USD" and conv.period == "year"
+        usd = to_annual_usd(r.salary.max, r.salary.currency, r.salary.period)
+        assert abs(conv.max - usd) <= 100  # rounded to hundreds
+    same = _search(client, query="jobs in London paying at least £40,000 a year", k=3)
+    assert all(r.salary_converted is None for r in same.results)

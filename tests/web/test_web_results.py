@@ -141,3 +141,30 @@ def test_search_page_passes_axe(page, web_url: str) -> None:  # noqa: ANN001
     _search(page, "data engineer jobs in Berlin paying at least 70k euros, posted this week")
     violations = _axe(page)
     assert not violations, [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
+
+
+def test_arrow_keys_move_between_results_and_slash_focuses_the_box(page, web_url: str) -> None:  # noqa: ANN001
+    page.goto(web_url + "/")
+    _search(page, "software engineer")
+    titles = page.locator(".results .title-button")
+    titles.nth(0).focus()
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.textContent") == titles.nth(1).inner_text()
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.textContent") == titles.nth(0).inner_text()
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+
+
+def test_a_member_saves_a_search(page, web_url: str) -> None:  # noqa: ANN001
+    page.goto(web_url + "/")
+    member_id = page.locator("#member option").nth(1).get_attribute("value")
+    page.get_by_label("Search as").select_option(member_id)
+    _search(page, "nurse jobs posted this week")
+    save = page.get_by_role("button", name="Save search")
+    with page.expect_response(lambda r: r.url.endswith(f"/v1/members/{member_id}/searches")) as info:
+        save.click()
+    assert info.value.status == 201 and info.value.json()["query"] == "nurse jobs posted this week"
+    assert "Saved" in page.locator("#status").inner_text()
+    alerts = page.request.get(f"{web_url}/v1/members/{member_id}/alerts").json()["alerts"]
+    assert "nurse jobs posted this week" in [a["search"]["query"] for a in alerts]
