@@ -23,9 +23,14 @@ test: setup-test
 test-fast: setup-test
 	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)
 
+## lint: ruff, mypy over every package (jobsearch + models, runtimes, operator mapped under it)
+## and the import contracts; mypy and import-linter walk scripts/lint_tree.py's tree
+LINT_TREE := build/lint-tree
 lint: setup-test
 	$(BIN)/ruff check .
-	$(BIN)/mypy jobsearch
+	$(BIN)/python scripts/lint_tree.py $(LINT_TREE)
+	cd $(LINT_TREE) && PYTHONPATH=. $(abspath $(BIN))/mypy --config-file $(CURDIR)/pyproject.toml -p jobsearch
+	cd $(LINT_TREE) && PYTHONPATH=. $(abspath $(BIN))/lint-imports --no-cache $(CURDIR)/pyproject.toml
 
 bench: setup-test
 	$(BIN)/python bench/search_bench.py

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 class Catalog:
     companies: list[Company]
     members: dict[str, Member]
-    paystats: PayStats
-    version: str  # the shard set it was read from
+    paystats: PayStats | None  # None: relative pay stays unresolved (`jobsearch parse` offline)
+    version: str  # the shard set it was read from ("" when from a corpus alone)
 
 
 log = logging.getLogger(__name__)
@@ -49,14 +49,22 @@ def read_catalog(index_dir: Path, corpus_dir: Path | None) -> Catalog:
 
         if sha256_file(Path(corpus_dir) / members_ref["file"]) != members_ref["sha256"]:
             log.info("members in %s changed since %s was built", corpus_dir, set_dir.name)
-    return Catalog(companies, _members(corpus_dir), read_paystats(set_dir, manifest), manifest.set_version)
+    return Catalog(companies, corpus_members(corpus_dir), read_paystats(set_dir, manifest), manifest.set_version)
 
 
-def _members(corpus_dir: Path | None) -> dict[str, Member]:
+def corpus_members(corpus_dir: Path | None) -> dict[str, Member]:
+    """The demo members of a corpus folder (members.jsonl); none without one."""
     from jobsearch.corpus.members import load_members
     from jobsearch.corpus.table import MEMBERS_FILE
 
     return load_members(corpus_dir) if corpus_dir and (corpus_dir / MEMBERS_FILE).exists() else {}
+
+
+def corpus_catalog(corpus_dir: Path) -> Catalog:
+    """Companies and members of a corpus folder, no pay statistics (`jobsearch parse`)."""
+    from jobsearch.corpus.members import load_companies
+
+    return Catalog(load_companies(corpus_dir), corpus_members(corpus_dir), None, "")
 
 
 def catalog_of(index: FlatIndex, corpus_dir: Path | None) -> Catalog:
@@ -72,4 +80,4 @@ def catalog_of(index: FlatIndex, corpus_dir: Path | None) -> Catalog:
             strict=True,
         )
     }
-    return Catalog(list(companies.values()), _members(corpus_dir), PayStats.from_table(table), index.version)
+    return Catalog(list(companies.values()), corpus_members(corpus_dir), PayStats.from_table(table), index.version)

@@ -231,12 +231,11 @@ def demo(
           ranker=ranker, rank_depth=rank_depth)
 
 
-def _engine(corpus: Path | None):  # noqa: ANN202 - RuleQueryEngine, imported lazily
+def _engine(corpus: Path | None):  # noqa: ANN202 - a QueryEngine, imported lazily
     from jobsearch import home
-    from jobsearch.corpus.members import load_companies, load_members
-    from jobsearch.query.engine import RuleQueryEngine
+    from jobsearch.catalog import corpus_catalog
+    from jobsearch.query.engine import build_query_engine
 
     corpus = corpus or home.default_corpus_dir()
-    if not (corpus / "postings.parquet").exists():
-        return RuleQueryEngine()
-    return RuleQueryEngine(companies=load_companies(corpus), members=load_members(corpus))
+    # The one factory, as the API and the query server use it; offline, no pay statistics.
+    return build_query_engine(corpus_catalog(corpus) if (corpus / "postings.parquet").exists() else None)

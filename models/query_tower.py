@@ -125,7 +125,7 @@ class QueryTower:
         sched = torch.optim.lr_scheduler.LambdaLR(
             opt, lambda s: min((s + 1) / warm, max(0.0, (config.steps - s) / max(1, config.steps - warm))))
         curve: list[dict[str, float]] = []
-        best = (-1.0, None)
+        best: tuple[float, dict[str, Any] | None] = (-1.0, None)
 
         def checkpoint(step: int, loss: float) -> None:
             nonlocal best

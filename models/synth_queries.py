@@ -10,6 +10,7 @@ import random
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from jobsearch.models import noise
@@ -124,7 +125,7 @@ class QueryGenerator:
         pattern = rng.choice(fam.patterns)
         slots: dict[str, str] = {}
         f = Filters()
-        intent: dict[str, object] = {"occupation_code": code}
+        intent: dict[str, Any] = {"occupation_code": code}
         noise_used: list[str] = []
         role = role_phrase(jobs.title[row])
         if "{role}" in pattern:

@@ -1,18 +1,19 @@
 """The runtimes' view of the active shard set: which index root to serve (given, or the
-operator's pointer file), a watch on that pointer, and the catalog (jobsearch.catalog)."""
+operator's pointer file), a watch on that pointer, and the catalog (jobsearch.catalog,
+read from the files `index build` writes beside the set)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from jobsearch.catalog import Catalog, catalog_of
+from jobsearch.catalog import Catalog, read_catalog
 
 
 def load_catalog(index_dir: Path, corpus_dir: Path | None) -> Catalog:
-    from jobsearch.index import FlatIndex
-
-    return catalog_of(FlatIndex.open(index_dir), corpus_dir)
+    """Companies and pay statistics from the catalog files beside the active set (verified
+    with its manifest), members from the corpus: the set's vectors are never opened."""
+    return read_catalog(index_dir, corpus_dir)
 
 
 def resolve_index_dir(*, index_dir: Path | None, active_file: Path | None) -> Path:

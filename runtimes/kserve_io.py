@@ -1,8 +1,11 @@
 """The boundary between KServe and the engine: V2 request tensors to Python values,
-values to a V2 response, and the one table that maps domain errors to HTTP statuses."""
+values to a V2 response, and domain errors to HTTP answers through the API's one table
+(`jobsearch.api.errors.ERROR_STATUS`): a status, our error code and Retry-After where a
+retry helps. KServe's own handler would turn every InferenceError into a 500."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -12,49 +15,63 @@ import numpy as np
 from kserve.errors import InferenceError, InvalidInput
 from kserve.protocol.infer_type import InferOutput, InferRequest, InferResponse
 
-from jobsearch.errors import (
-    BadQueryError,
-    CorruptShardSetError,
-    IndexNotFoundError,
-    JobSearchError,
-    ModelNotFoundError,
-    UnknownMemberError,
-)
+from jobsearch.api.errors import public_detail, retry_headers, status_for
+from jobsearch.errors import BadRequestError, JobSearchError
 
-# Domain error -> HTTP status. 4xx are the client's; 5xx ours (logged with a cause).
-ERROR_STATUS: dict[type[Exception], int] = {
-    BadQueryError: 400,
-    UnknownMemberError: 404,
-    ValueError: 400,
-    IndexNotFoundError: 503,
-    CorruptShardSetError: 503,
-    ModelNotFoundError: 503,
-}
+log = logging.getLogger("jobsearch.runtimes")
+
+
+class StageHTTPError(Exception):
+    """A domain error on its way out of a KServe model, with its HTTP answer decided."""
+
+    def __init__(self, status: int, code: str, message: str, headers: Mapping[str, str]) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, dict(headers)
+
+
+async def _on_stage_error(request: Any, exc: Exception) -> Any:
+    from fastapi.responses import JSONResponse
+
+    assert isinstance(exc, StageHTTPError)
+    # V2 clients read `error` (the message); V2Client also reads `code` to re-raise the class.
+    return JSONResponse(status_code=exc.status, content={"error": exc.message, "code": exc.code},
+                        headers=exc.headers)
+
+
+def install_error_handler() -> None:
+    """Register the handler on KServe's app (call before ModelServer.start)."""
+    from kserve.model_server import app
+
+    app.add_exception_handler(StageHTTPError, _on_stage_error)
 
 
 @contextmanager
 def domain_errors() -> Iterator[None]:
+    """Domain errors -> StageHTTPError with the table's status. Anything else is a bug: it
+    stays a 500 with KServe's handler (and a traceback in the log)."""
     try:
         yield
     except (InvalidInput, InferenceError):
         raise
-    except (JobSearchError, ValueError) as exc:
-        status = next((s for t, s in ERROR_STATUS.items() if isinstance(exc, t)), 500)
-        if status == 400:
-            raise InvalidInput(str(exc)) from exc
-        raise InferenceError(f"{type(exc).__name__}: {exc}", status=status) from exc
+    except JobSearchError as exc:
+        status, code = status_for(exc)
+        if status >= 500:
+            log.error("%s: %s", code, exc, exc_info=exc)
+        else:
+            log.info("refused (%s): %s", code, exc)
+        raise StageHTTPError(status, code, public_detail(str(exc)) or code, retry_headers(status, exc)) from exc
 
 
 def inputs_of(payload: Any) -> dict[str, np.ndarray]:
     if not isinstance(payload, InferRequest):
-        raise InvalidInput("expected an Open Inference Protocol (V2) request")
+        raise BadRequestError("expected an Open Inference Protocol (V2) request")
     return {i.name: i.as_numpy() for i in payload.inputs}
 
 
 def text_of(inputs: Mapping[str, np.ndarray], name: str, default: str | None = None) -> str | None:
     if name not in inputs:
         if default is None:
-            raise InvalidInput(f"missing input {name!r}")
+            raise BadRequestError(f"missing input {name!r}")
         return default
     value = np.asarray(inputs[name]).reshape(-1)
     if value.size == 0:
@@ -66,7 +83,11 @@ def text_of(inputs: Mapping[str, np.ndarray], name: str, default: str | None = N
 def int_of(inputs: Mapping[str, np.ndarray], name: str, default: int) -> int:
     if name not in inputs:
         return default
-    return int(np.asarray(inputs[name]).reshape(-1)[0])
+    value = np.asarray(inputs[name]).reshape(-1)
+    try:
+        return int(value[0])
+    except (ValueError, TypeError, IndexError) as exc:
+        raise BadRequestError(f"input {name!r} must be one integer, got {value[:3].tolist()!r}") from exc
 
 
 def response(model_name: str, outputs: Mapping[str, np.ndarray | list[str]]) -> InferResponse:

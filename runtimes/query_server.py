@@ -1,9 +1,11 @@
 """The query engine server: a KServe model turning query text (+ member) into the
 ParsedQuery JSON contract (`jobsearch parse --json`), with the rule engine the embedded
-pipeline uses."""
+pipeline uses. Companies and pay statistics come from the catalog files beside the served
+set (never its vectors), reloaded when the operator's pointer moves."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,11 @@ class QueryEngineServer(kserve.Model):
         from jobsearch.runtimes.catalog import PointerWatch
 
         self._build(self.index_dir)
+        # What the first query would pay for (place and occupation indexes, the tagger):
+        # paid before /ready, so no request runs into its caller's timeout.
+        from jobsearch.pipeline import WARM_UP_QUERY
+
+        self.engine.parse(WARM_UP_QUERY)
         if self.active_file is not None:
             PointerWatch(self.active_file, self.index_dir, self._build).start()
         self.ready = True
@@ -35,8 +42,11 @@ class QueryEngineServer(kserve.Model):
 
         self.engine = build_query_engine(load_catalog(index_dir, self.corpus_dir))
 
-    def predict(self, payload: Any, headers: dict[str, str] | None = None,
-                response_headers: dict[str, str] | None = None) -> Any:
+    async def predict(self, payload: Any, headers: dict[str, str] | None = None,
+                      response_headers: dict[str, str] | None = None) -> Any:
+        return await asyncio.to_thread(self._predict, payload)
+
+    def _predict(self, payload: Any) -> Any:
         with domain_errors():
             inputs = inputs_of(payload)
             text = text_of(inputs, "text")

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from jobsearch.runtimes.v2 import RemoteStageError, V2Client
+from jobsearch.runtimes.v2 import V2Client
 
+from jobsearch.errors import RemoteStageError
 from jobsearch.schema import Filters, ParsedQuery
 from jobsearch.stages import Candidates
 
@@ -60,59 +61,68 @@ class RemoteEncoder:
 
 
 class RemoteRetriever:
-    """The shard servers as one exact retriever: every shard answers its exact top-k, the
-    merge keeps the best k of the union. All shards must answer from the same shard-set
-    version; during a swap a mixed answer is retried, never returned."""
+    """The shard servers as one exact retriever: every shard answers its exact top-k (with
+    the hits' records, read from the same snapshot, in the same call), the merge keeps the
+    best k of the union. All shards answer from one shard-set version: when a swap is half
+    way (shards disagree), the fan-out is repeated naming a version every shard still holds
+    (a shard keeps its previous set); if none settles within `swap_wait_s` the search fails
+    with a retryable RemoteStageError (503), never a mixed answer."""
 
     def __init__(self, shard_urls: Sequence[str], *, timeout_s: float = 10.0,
                  swap_wait_s: float = 5.0) -> None:
         if not shard_urls:
             raise ValueError("at least one shard URL is needed")
         self._clients = [V2Client(u, timeout_s=timeout_s) for u in shard_urls]
-        self._pool = ThreadPoolExecutor(max_workers=len(shard_urls), thread_name_prefix="shard")
+        # Several requests fan out at once (the transformer serves them in threads).
+        self._pool = ThreadPoolExecutor(max_workers=4 * len(shard_urls), thread_name_prefix="shard")
         self._swap_wait_s = swap_wait_s
         self._info: tuple[float, dict[str, Any]] | None = None
 
-    def _all(self, inputs: dict[str, Any]) -> list[dict[str, np.ndarray]]:
-        return list(self._pool.map(lambda c: c.infer(inputs), self._clients))
-
-    def _consistent(self, inputs: dict[str, Any]) -> list[dict[str, np.ndarray]]:
+    def _fanout(self, inputs: dict[str, Any]) -> list[dict[str, np.ndarray]]:
+        """Every shard's answer to `inputs`, all from one shard-set version."""
         deadline = time.monotonic() + self._swap_wait_s
+        wanted = ""
         while True:
-            answers = self._all(inputs)
-            versions = {str(a["version"][0]) for a in answers}
-            if len(versions) == 1:
+            request = {**inputs, "version": wanted}
+            answers = list(self._pool.map(V2Client.infer, self._clients, [request] * len(self._clients)))
+            versions = [str(a["version"][0]) for a in answers]
+            if len(set(versions)) == 1:
                 return answers
+            held = [set(np.asarray(a.get("held", [v])).reshape(-1).tolist()) for a, v in zip(answers, versions, strict=True)]
+            common = set.intersection(*held)
             if time.monotonic() > deadline:
-                raise RemoteStageError(f"shard servers disagree on the shard set: {sorted(versions)}")
-            time.sleep(0.05)
+                raise RemoteStageError(
+                    f"shard servers answer from different shard sets {sorted(set(versions))} and hold no common "
+                    f"one after {self._swap_wait_s:.1f}s (a swap in progress): retry", retry_after_s=1.0)
+            if common:
+                # The version most shards answer already; the others answer it from their previous set.
+                wanted = max(sorted(common), key=versions.count)
+            else:
+                wanted = ""
+                time.sleep(0.02)  # a shard is two swaps behind: let it catch up
 
     def search(self, vectors: np.ndarray, filters: Filters, k: int, *,
                now: datetime | None = None, with_records: bool = False) -> list[Candidates]:
+        from jobsearch.index.merge import merge_hits
+
         q = np.asarray(vectors, dtype=np.float32)
         if q.ndim == 1:
             q = q[None]
         inputs: dict[str, Any] = {
             "op": "search", "vectors": q, "filters": filters.model_dump_json(),
             "k": np.array([k], dtype=np.int64), "now": now.isoformat() if now else "",
+            "with_records": np.array([int(with_records)], dtype=np.int64),
         }
-        from jobsearch.index.merge import merge_hits
-
-        per_shard = [_hits(a) for a in self._consistent(inputs)]
-        merged = merge_hits(per_shard, k)
-        if with_records:
-            for c in merged:
-                c.records = self.records(c.job_ids)
-        return merged
+        return merge_hits([_hits(a) for a in self._fanout(inputs)], k)
 
     def records(self, job_ids: Sequence[str]) -> list[dict[str, object]]:
         if not job_ids:
             return []
         found: dict[str, dict[str, object]] = {}
-        for a in self._all({"op": "records", "job_ids": list(job_ids)}):
+        for a in self._fanout({"op": "records", "job_ids": list(job_ids)}):
             for doc in a["records"].reshape(-1):
                 if doc:
-                    rec = json.loads(doc)
+                    rec = decode_record(doc)
                     found[str(rec["job_id"])] = rec
         missing = [j for j in job_ids if j not in found]
         if missing:
@@ -121,12 +131,12 @@ class RemoteRetriever:
 
     def count(self, filters: Filters, *, now: datetime | None = None) -> int:
         inputs = {"op": "count", "filters": filters.model_dump_json(), "now": now.isoformat() if now else ""}
-        return int(sum(int(a["count"][0]) for a in self._consistent(inputs)))
+        return int(sum(int(a["count"][0]) for a in self._fanout(inputs)))
 
     def _information(self) -> dict[str, Any]:
         # Rows and version change only at a swap: a short cache spares a call per search.
         if self._info is None or time.monotonic() - self._info[0] > 2.0:
-            answers = self._consistent({"op": "info"})
+            answers = self._fanout({"op": "info"})
             info = {"version": str(answers[0]["version"][0]),
                     "model_id": str(answers[0]["model_id"][0]),
                     "rows": int(sum(int(a["rows"][0]) for a in answers))}
@@ -146,16 +156,39 @@ class RemoteRetriever:
         return str(self._information()["model_id"])
 
 
+def decode_record(doc: str) -> dict[str, Any]:
+    """A record as the shard sent it (JSON) in the types the embedded index returns
+    (POSTINGS_SCHEMA: timestamps as aware datetimes), so the pipeline cannot tell them apart."""
+    rec: dict[str, Any] = json.loads(doc)
+    for name in _TIMESTAMPS:
+        if isinstance(rec.get(name), str):
+            rec[name] = datetime.fromisoformat(rec[name])
+    return rec
+
+
+def _timestamp_fields() -> tuple[str, ...]:
+    import pyarrow as pa
+
+    from jobsearch.corpus.table import POSTINGS_SCHEMA
+
+    return tuple(f.name for f in POSTINGS_SCHEMA if pa.types.is_timestamp(f.type))
+
+
+_TIMESTAMPS = _timestamp_fields()
+
+
 def _hits(answer: dict[str, np.ndarray]) -> list[Candidates]:
     ids, scores = answer["job_ids"], answer["scores"]
     counts, matching = answer["counts"], answer["n_matching"]
+    docs = answer.get("records")
     version = str(answer["version"][0])
-    return [
-        Candidates([str(x) for x in ids[i][: int(counts[i])]],
-                   np.asarray(scores[i][: int(counts[i])], dtype=np.float32), int(matching[i]),
-                   version=version)
-        for i in range(len(counts))
-    ]
+    out = []
+    for i in range(len(counts)):
+        n = int(counts[i])
+        recs = None if docs is None else [decode_record(d) for d in docs[i][:n]]
+        out.append(Candidates([str(x) for x in ids[i][:n]], np.asarray(scores[i][:n], dtype=np.float32),
+                              int(matching[i]), version=version, records=recs))
+    return out
 
 
 class RemoteQueryEngine:

@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+STAGES = ("query", "encoder", "shards", "ranker")
+
 
 def build_parser() -> argparse.ArgumentParser:
     from kserve import model_server
@@ -28,7 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--encoder-url", help="Triton encoder model URL, e.g. http://h/v2/models/retriever.")
     ap.add_argument("--encoder-dir", type=Path, help="Model version folder with the tokenizer files.")
     ap.add_argument("--shard-url", action="append", default=[], help="Shard server model URL (repeat).")
-    ap.add_argument("--remote-timeout", type=float, default=10.0, help="Seconds per remote call.")
+    ap.add_argument("--ranker-url", help="Triton base URL serving ranker_prefix and ranker_candidate, e.g. http://h.")
+    ap.add_argument("--ranker-dir", type=Path, help="Ranker version folder (tokenizer, model card, calibration).")
+    ap.add_argument("--rank-depth", type=int, default=100, help="Candidates the ranker re-scores.")
+    ap.add_argument("--remote-timeout", type=float, default=10.0, help="Seconds per remote call (default of each stage).")
+    for stage in STAGES:
+        ap.add_argument(f"--{stage}-timeout", type=float, help=f"Seconds per call to the {stage} stage.")
+    ap.add_argument("--cache-size", type=int, default=2048, help="Answers the transformer caches (0: none).")
     return ap
 
 
@@ -54,14 +62,22 @@ def make_model(args: argparse.Namespace) -> Any:
         args.model_name, query_url=query_url, encoder_url=args.encoder_url,
         encoder_dir=args.encoder_dir, shard_urls=args.shard_url, index_dir=index_dir,
         corpus_dir=args.corpus_dir, active_file=args.active_file, timeout_s=args.remote_timeout,
+        ranker_url=args.ranker_url, ranker_dir=args.ranker_dir, rank_depth=args.rank_depth,
+        stage_timeouts={s: t for s in STAGES if (t := getattr(args, f"{s}_timeout")) is not None},
+        cache_size=args.cache_size,
     )
 
 
 def main(argv: list[str] | None = None) -> None:
     import kserve
+    from jobsearch.runtimes.kserve_io import install_error_handler
+
+    from jobsearch import settings
 
     args, _ = build_parser().parse_known_args(argv)
+    settings.install(settings.Settings.from_env())
     logging.basicConfig(level=logging.INFO)
+    install_error_handler()
     model = make_model(args)
     model.load()
     kserve.ModelServer(http_port=args.http_port, grpc_port=args.grpc_port, enable_grpc=False,

@@ -10,17 +10,19 @@ from typing import Any
 
 import numpy as np
 
-from jobsearch.errors import JobSearchError
+from jobsearch.errors import (
+    BadQueryError,
+    BadRequestError,
+    JobSearchError,
+    RemoteStageError,
+    RemoteStageTimeoutError,
+)
 
 NUMPY_TO_V2: dict[np.dtype, str] = {
     np.dtype(np.float32): "FP32", np.dtype(np.float16): "FP16", np.dtype(np.float64): "FP64",
     np.dtype(np.int64): "INT64", np.dtype(np.int32): "INT32", np.dtype(np.bool_): "BOOL",
 }
 V2_TO_NUMPY: dict[str, np.dtype] = {v: k for k, v in NUMPY_TO_V2.items()}
-
-
-class RemoteStageError(JobSearchError):
-    """A remote stage answered with an error or not at all (maps to 502/503 upstream)."""
 
 
 def encode_tensor(name: str, value: np.ndarray | list[str] | str) -> dict[str, Any]:
@@ -45,13 +47,19 @@ def decode_tensor(t: Mapping[str, Any]) -> np.ndarray:
 
 
 class V2Client:
-    """POST /v2/models/<model>/infer with bounded timeouts; one connection pool."""
+    """POST /v2/models/<model>/infer with bounded timeouts; one connection pool.
 
-    def __init__(self, model_url: str, *, timeout_s: float = 10.0) -> None:
+    Errors keep their meaning across the hop: a stage's client error (4xx with our error
+    code) is raised here as the same domain error, so it keeps its status end to end; no
+    answer in `timeout_s` is RemoteStageTimeoutError (504); unreachable, 5xx or an unknown
+    answer is RemoteStageError (503, retryable)."""
+
+    def __init__(self, model_url: str, *, timeout_s: float = 10.0, connect_timeout_s: float | None = None) -> None:
         import httpx
 
         self.model_url = model_url.rstrip("/")
-        self._http = httpx.Client(timeout=timeout_s)
+        connect = min(timeout_s, 2.0) if connect_timeout_s is None else connect_timeout_s
+        self._http = httpx.Client(timeout=httpx.Timeout(timeout_s, connect=connect))
 
     def infer(self, inputs: Mapping[str, Any], *, outputs: list[str] | None = None) -> dict[str, np.ndarray]:
         import httpx
@@ -62,15 +70,12 @@ class V2Client:
         try:
             resp = self._http.post(f"{self.model_url}/infer", content=json.dumps(body),
                                    headers={"Content-Type": "application/json"})
+        except httpx.TimeoutException as exc:
+            raise RemoteStageTimeoutError(f"{self.model_url}: no answer in time ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
-            raise RemoteStageError(f"{self.model_url}: {type(exc).__name__}: {exc}") from exc
-        if resp.status_code == 400:
-            # The client's mistake, reported by the stage: stays a 4xx end to end.
-            from jobsearch.errors import BadQueryError
-
-            raise BadQueryError(_error_text(resp))
+            raise RemoteStageError(f"{self.model_url}: unreachable ({type(exc).__name__}: {exc})") from exc
         if resp.status_code != 200:
-            raise RemoteStageError(f"{self.model_url}: HTTP {resp.status_code}: {resp.text[:500]}")
+            raise stage_error(self.model_url, resp.status_code, _error_body(resp), resp.headers.get("Retry-After"))
         return {o["name"]: decode_tensor(o) for o in resp.json()["outputs"]}
 
     def ready(self) -> bool:
@@ -85,8 +90,28 @@ class V2Client:
         self._http.close()
 
 
-def _error_text(resp: object) -> str:
+def stage_error(url: str, status: int, body: Mapping[str, Any], retry_after: str | None) -> JobSearchError:
+    """The domain error a stage's non-200 answer stands for (see V2Client)."""
+    from jobsearch.api.errors import error_class
+
+    message = str(body.get("error", "")) or f"HTTP {status}"
+    if 400 <= status < 500 and status != 404:  # 404: no such model at this URL, our deployment's fault
+        cls = error_class(str(body.get("code", "")))
+        if cls is not None:
+            return cls(message)
+        return BadQueryError(message) if status == 422 else BadRequestError(message)
     try:
-        return str(resp.json().get("error", resp.text))  # type: ignore[attr-defined]
+        wait = float(retry_after) if retry_after else 1.0
     except ValueError:
-        return str(resp.text)  # type: ignore[attr-defined]
+        wait = 1.0
+    if status == 504:
+        return RemoteStageTimeoutError(f"{url}: {message}", retry_after_s=wait)
+    return RemoteStageError(f"{url}: HTTP {status}: {message[:500]}", retry_after_s=wait)
+
+
+def _error_body(resp: Any) -> dict[str, Any]:
+    try:
+        body = resp.json()
+    except ValueError:
+        return {"error": str(resp.text)[:500]}
+    return body if isinstance(body, dict) else {"error": str(body)[:500]}

@@ -16,18 +16,20 @@ ROOT = Path(__file__).resolve().parents[1]
 MAPPED = ("models", "runtimes", "operator")  # the same list as setup.py
 
 
-def build(dest: Path) -> Path:
+def build(dest: Path, root: Path = ROOT) -> Path:
+    """The tree for the checkout at `root` (another worktree: bench/runtime_rss.py's "before")."""
     pkg = dest / "jobsearch"
     if pkg.exists():
         shutil.rmtree(pkg)
     pkg.mkdir(parents=True)
-    for entry in sorted((ROOT / "jobsearch").iterdir()):
+    for entry in sorted((root / "jobsearch").iterdir()):
         if entry.name != "__pycache__":
             (pkg / entry.name).symlink_to(entry)
     for folder in MAPPED:
-        (pkg / folder).symlink_to(ROOT / folder)
+        (pkg / folder).symlink_to(root / folder)
     return dest
 
 
 if __name__ == "__main__":
-    print(build(Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "build" / "lint-tree").resolve()))
+    dest = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "build" / "lint-tree").resolve()
+    print(build(dest, Path(sys.argv[2]).resolve() if len(sys.argv) > 2 else ROOT))

@@ -91,15 +91,47 @@ def test_tritonclient_http_speaks_to_the_transformer(runtime_urls: dict[str, Any
     client.close()
 
 
-def test_bad_queries_are_client_errors(runtime_urls: dict[str, Any]) -> None:
+def _infer(url: str, **inputs: str) -> httpx.Response:
+    body = {"inputs": [{"name": k, "shape": [1], "datatype": "BYTES", "data": [v]} for k, v in inputs.items()]}
+    return httpx.post(f"{url}/infer", json=body, timeout=30.0)
+
+
+def test_client_errors_keep_their_status_end_to_end(runtime_urls: dict[str, Any]) -> None:
+    """The API's table answers for the runtimes too: a bad query is 422 at the query
+    server and through the transformer, as embedded; an unknown member 422 (not a 500
+    from the hop); a malformed stage request 400; no ValueError becomes a 400 by itself."""
     for url in (runtime_urls["search"], runtime_urls["query"]):
-        body = {"inputs": [{"name": "text", "shape": [1], "datatype": "BYTES", "data": ["   "]}]}
-        resp = httpx.post(f"{url}/infer", json=body, timeout=30.0)
-        assert resp.status_code == 400, resp.text
-        assert "empty" in resp.json()["error"]
-    body = {"inputs": [{"name": "op", "shape": [1], "datatype": "BYTES", "data": ["drop"]}]}
-    resp = httpx.post(f"{runtime_urls['shards'][0]}/infer", json=body, timeout=30.0)
+        resp = _infer(url, text="   ")
+        assert resp.status_code == 422, resp.text
+        assert "empty" in resp.json()["error"] and resp.json()["code"] == "bad_query"
+        resp = _infer(url, text="nurse jobs", member_id="nobody-42")
+        assert resp.status_code == 422, resp.text
+        assert resp.json()["code"] == "unknown_member" and "nobody-42" in resp.json()["error"]
+    resp = _infer(runtime_urls["shards"][0], op="drop")
     assert resp.status_code == 400 and "unknown op" in resp.json()["error"]
+    resp = _infer(runtime_urls["shards"][0], op="count", filters="{not json")
+    assert resp.status_code == 400 and resp.json()["code"] == "bad_request"
+    resp = _infer(runtime_urls["search"], text="nurse jobs", remove="[oops")
+    assert resp.status_code == 400 and "remove" in resp.json()["error"]
+
+
+def test_the_search_fanout_carries_records_from_the_answering_set(runtime_urls: dict[str, Any],
+                                                                  sharded_index: Path) -> None:
+    """One call per shard: ids, scores and records of one snapshot (no second fan-out)."""
+    from jobsearch.runtimes.remote import RemoteRetriever
+
+    from jobsearch.index import FlatIndex
+
+    whole = FlatIndex.open(sharded_index)
+    q = np.random.default_rng(9).standard_normal((2, whole.dim)).astype(np.float32)
+    q /= np.linalg.norm(q, axis=1, keepdims=True)
+    got = RemoteRetriever(runtime_urls["shards"]).search(q, Filters(), 7, with_records=True)
+    want = whole.search(q, Filters(), 7, with_records=True)
+    for g, w in zip(got, want, strict=True):
+        assert g.version == w.version and g.job_ids == w.job_ids
+        assert g.records is not None and w.records is not None
+        assert [r["job_id"] for r in g.records] == g.job_ids
+        assert [r["title"] for r in g.records] == [r["title"] for r in w.records]
 
 
 def test_runtimes_export_prometheus_metrics(runtime_urls: dict[str, Any]) -> None:
