@@ -26,11 +26,22 @@ NOT_REQUIRED = re.compile(
     r"\b(?:no|without(?:\s+a)?|not\s+needing|don'?t\s+(?:need|have)(?:\s+an?)?)\s+(?:security\s+|college\s+|university\s+)?"
     r"(?P<what>clearance|degree|diploma|car|licen[cs]e|certification|experience)(?:\s+(?:required|needed|necessary))?\b"
 )
+_NEGATED = re.compile(r"\b(?:no|not|never|except|without|avoid|nothing\s+on)\s+(?:on\s+|at\s+|working\s+)?$")
 IMMEDIATE = re.compile(r"\bstart(?:ing)?\s+(?:immediately|asap|right\s+away|now)\b|\bimmediate\s+start\b|\basap\b")
 
 
 def extract_wishes(q: QueryText, draft: Draft) -> list[str]:
-    found = [name for name, pattern in WISHES if pattern.search(q.s)]
+    found: list[str] = []
+    for name, pattern in WISHES:
+        for m in pattern.finditer(q.s):
+            # "no weekends", "except nights": the wish is to avoid it
+            lead = max(0, m.start() - 16)
+            negated = _NEGATED.search(q.s[lead : m.start()])
+            wish = f"no_{name}" if negated else name
+            if wish not in found:
+                found.append(wish)
+            if negated and q.free(lead + negated.start(), m.end()):
+                q.consume(lead + negated.start(), m.end())  # "no weekends" must not search "weekends"
     for m in NOT_REQUIRED.finditer(q.s):
         if m.group("what") != "experience":  # "no experience" is a seniority (entry level)
             found.append("no_" + m.group("what").replace("licence", "license"))

@@ -134,3 +134,11 @@ def test_hiring_now_is_recent(engine: RuleQueryEngine) -> None:
 
 def test_travel_agencies_are_staffing(engine: RuleQueryEngine) -> None:
     assert engine.parse("ICU nurse, no travel agencies").filters.exclude_company_types == ["staffing"]
+
+
+@pytest.mark.parametrize(("text", "wish"), [("cashier, no weekends", "no_weekends"),
+                                            ("nurse except nights", "no_night_shift")])
+def test_an_avoided_schedule_is_a_negative_wish(engine: RuleQueryEngine, text: str, wish: str) -> None:
+    parsed = engine.parse(text)
+    assert parsed.wishes == [wish]
+    assert parsed.semantic_text in ("cashier", "nurse")
