@@ -39,9 +39,33 @@ def build(
         from jobsearch.home import models_dir
 
         model_dir = ensure_exported(models_dir())
-    target = build_model(model_dir, out, name=name, version=version, device=device,
+    target = build_model(model_dir, out, name=name, version=version, device=device,  # type: ignore[arg-type]  # checked above
                          max_batch_size=max_batch_size, instances=instances)
     typer.echo(f"wrote {target}")
+
+
+@app.command()
+def ranker(
+    out: Annotated[Path, typer.Option(help="Repository root to write (ranker_prefix/, ranker_candidate/).")],
+    model_dir: Annotated[Path | None, typer.Option(help="Ranker version folder (default: the data home's newest).")] = None,
+    version: Annotated[int, typer.Option(min=1, help="Model version folder to write.")] = 1,
+    device: Annotated[str, typer.Option(help="Instance group kind: gpu, cpu or auto.")] = "gpu",
+) -> None:
+    """Write the ranker's two graphs (prefix, candidate) as Triton models (docs/ranker.md)."""
+    from jobsearch.runtimes.triton.ranker import build_ranker
+
+    if device not in ("gpu", "cpu", "auto"):
+        raise typer.BadParameter("device must be gpu, cpu or auto")
+    if model_dir is None:
+        from jobsearch.home import models_dir
+        from jobsearch.rank.onnx_ranker import ranker_versions
+
+        versions = ranker_versions(models_dir())
+        if not versions:
+            raise typer.BadParameter(f"no ranker under {models_dir()}/ranker: run `jobsearch rank export`")
+        model_dir = versions[-1]
+    for target in build_ranker(model_dir, out, version=version, device=device):  # type: ignore[arg-type]
+        typer.echo(f"wrote {target}")
 
 
 @app.command()

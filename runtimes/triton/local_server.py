@@ -45,10 +45,12 @@ def _bind(triton: Any, model_dir: Path) -> str:
     session: Any = make_session(version / MODEL_FILE, threads=1)
     out_names = [o.name for o in cfg.output]
 
-    @batch
-    def infer(**inputs: np.ndarray) -> dict[str, np.ndarray]:
+    def infer_whole(**inputs: np.ndarray) -> dict[str, np.ndarray]:
         results = session.run(out_names, inputs)
         return dict(zip(out_names, results, strict=True))
+
+    # A model without a batch axis (max_batch_size 0) gets each request's tensors whole.
+    infer = batch(infer_whole) if cfg.max_batch_size else _whole(infer_whole)
 
     def tensors(items: Any) -> list[Any]:
         return [
@@ -58,22 +60,30 @@ def _bind(triton: Any, model_dir: Path) -> str:
         ]
 
     db = cfg.dynamic_batching
+    batcher = DynamicBatcher(
+        max_queue_delay_microseconds=db.max_queue_delay_microseconds,
+        preferred_batch_size=list(db.preferred_batch_size),
+    ) if cfg.max_batch_size else None
     triton.bind(
         model_name=cfg.name,
         infer_func=infer,
         inputs=tensors(cfg.input),
         outputs=tensors(cfg.output),
         model_version=int(version.name),
-        config=ModelConfig(
-            max_batch_size=cfg.max_batch_size,
-            batcher=DynamicBatcher(
-                max_queue_delay_microseconds=db.max_queue_delay_microseconds,
-                preferred_batch_size=list(db.preferred_batch_size),
-            ),
-        ),
+        config=ModelConfig(max_batch_size=cfg.max_batch_size, batching=batcher is not None,
+                           batcher=batcher or DynamicBatcher()),
         strict=True,
     )
     return str(cfg.name)
+
+
+def _whole(fn: Any) -> Any:
+    """pytriton hands an unbatched model a list of one request's inputs."""
+
+    def infer(requests: list[dict[str, np.ndarray]]) -> list[dict[str, np.ndarray]]:
+        return [fn(**r) for r in requests]
+
+    return infer
 
 
 def serve(repository: Path, *, host: str, http_port: int, grpc_port: int, metrics_port: int) -> None:

@@ -47,9 +47,10 @@ class ModelConfig:
     versions: tuple[int, ...] = field(default_factory=tuple)
 
 
-def graph_tensors(model_path: Path) -> tuple[tuple[Tensor, ...], tuple[Tensor, ...]]:
+def graph_tensors(model_path: Path, *, batched: bool = True) -> tuple[tuple[Tensor, ...], tuple[Tensor, ...]]:
     """Named inputs and outputs of an ONNX graph, batch dimension dropped. Refuses graphs
-    whose first dimension is not a dynamic batch axis (Triton batches along it)."""
+    whose first dimension is not a dynamic batch axis (Triton batches along it). With
+    `batched=False` (a max_batch_size 0 model, e.g. the ranker's graphs) dims stay whole."""
     import onnx
 
     model = onnx.load(str(model_path), load_external_data=False)
@@ -62,11 +63,11 @@ def graph_tensors(model_path: Path) -> tuple[tuple[Tensor, ...], tuple[Tensor, .
                 continue
             t = v.type.tensor_type
             dims = [d.dim_value if d.HasField("dim_value") else -1 for d in t.shape.dim]
-            if not dims or dims[0] != -1:
+            if batched and (not dims or dims[0] != -1):
                 raise ValueError(f"{model_path}: tensor {v.name!r} has no dynamic batch axis ({dims})")
             if t.elem_type not in ONNX_TO_TRITON:
                 raise ValueError(f"{model_path}: tensor {v.name!r} has unsupported type {t.elem_type}")
-            out.append(Tensor(v.name, ONNX_TO_TRITON[t.elem_type], tuple(dims[1:])))
+            out.append(Tensor(v.name, ONNX_TO_TRITON[t.elem_type], tuple(dims[1:] if batched else dims)))
         return tuple(out)
 
     return convert(model.graph.input), convert(model.graph.output)
@@ -91,9 +92,10 @@ def render_config(cfg: ModelConfig) -> str:
         f"max_batch_size: {cfg.max_batch_size}",
         f"input [\n{tensors(cfg.inputs)}\n]",
         f"output [\n{tensors(cfg.outputs)}\n]",
-        "dynamic_batching {\n"
-        f"  preferred_batch_size: [ {preferred} ]\n"
-        f"  max_queue_delay_microseconds: {cfg.max_queue_delay_us}\n}}",
+        # Triton batches only models with a batch axis (max_batch_size > 0).
+        *(["dynamic_batching {\n"
+           f"  preferred_batch_size: [ {preferred} ]\n"
+           f"  max_queue_delay_microseconds: {cfg.max_queue_delay_us}\n}}"] if cfg.max_batch_size else []),
         f"instance_group [\n  {{\n    count: {cfg.instances}\n    kind: {kind}\n  }}\n]",
     ]
     if cfg.versions:

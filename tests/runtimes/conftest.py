@@ -85,11 +85,13 @@ def encoder_version_dir(demo_home: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def triton_repo(encoder_version_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def triton_repo(encoder_version_dir: Path, tiny_ranker_int8: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from jobsearch.runtimes.triton.ranker import build_ranker
     from jobsearch.runtimes.triton.repository import build_model
 
     root = tmp_path_factory.mktemp("triton-repo")
     build_model(encoder_version_dir, root, name="retriever", device="cpu")
+    build_ranker(tiny_ranker_int8, root, device="cpu")  # ranker_prefix + ranker_candidate
     return root
 
 
