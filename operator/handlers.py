@@ -11,6 +11,7 @@ from typing import Any
 
 import kopf
 from jobsearch.operator import manifests
+from jobsearch.operator.ingest import register_change_lag
 from jobsearch.operator.kube import Kube
 from jobsearch.operator.plan import (
     VERSION_RE,
@@ -62,7 +63,10 @@ async def observe(
         now=datetime.now(UTC),
         job=job,
         verification=verification,
-        source_fingerprint=await asyncio.to_thread(source_fingerprint, spec["source"]["uri"]),
+        # A posting store has no fingerprint: its changes reach the shard servers through the
+        # change log; rebuild.everyMinutes schedules its compactions.
+        source_fingerprint=(await asyncio.to_thread(source_fingerprint, spec["source"]["uri"])
+                            if spec["source"].get("uri") else None),
         stored_versions=stored_versions(settings, ns, name),
         rebuild_token=annotations.get(manifests.ANNOTATION_REBUILD),
         rollback_to=spec.get("rollbackTo") or annotations.get(manifests.ANNOTATION_ROLLBACK),
@@ -136,6 +140,8 @@ def make_registry(
             OPERATOR_RECONCILES.labels(step=step, outcome="temporary_error").inc()
             raise kopf.TemporaryError(f"{step}: {exc}", delay=settings.interval_s) from exc
         OPERATOR_RECONCILES.labels(step=step, outcome="success").inc()
+
+    register_change_lag(registry, kube, settings, resource=RESOURCE)  # status.changeLag of posting-store sources
 
     @kopf.on.delete(*RESOURCE, registry=registry, id="cleanup")
     async def cleanup(body: kopf.Body, logger: Any, **_: Any) -> None:

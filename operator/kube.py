@@ -96,6 +96,24 @@ class Kube:
         )
 
 
+    async def get_secret_value(self, namespace: str, name: str, key: str) -> str | None:
+        """One value of a Secret, decoded (None when the Secret or the key is missing)."""
+        import base64
+
+        def call() -> str | None:
+            try:
+                resp = self._core.read_namespaced_secret(name, namespace, _preload_content=False,
+                                                         _request_timeout=self._t)
+            except ApiException as exc:
+                if exc.status == 404:
+                    return None
+                raise
+            value = (_json(resp).get("data") or {}).get(key)
+            return None if value is None else base64.b64decode(value).decode()
+
+        return await asyncio.to_thread(call)
+
+
 def _tolerate(status: int, fn: Any, *args: Any, **kwargs: Any) -> None:
     try:
         fn(*args, **kwargs)

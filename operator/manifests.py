@@ -63,14 +63,19 @@ def build_job(
         {"name": "JOBSEARCH_ENCODER_VERSION", "value": str(spec["encoder"]["modelVersion"])},
         {"name": "JOBSEARCH_SOURCE_FORMAT", "value": spec["source"]["format"]},
     ]
+    args = [
+        "index", "build", "--corpus", spec["source"].get("uri", ""), "--out", out,
+        "--shards", str(spec["shards"]), "--dtype", DTYPES[spec["precision"]],
+    ]
+    if spec["source"].get("postgres"):  # a posting store: a compaction (stored vectors, no encoding)
+        from jobsearch.operator.ingest import store_build
+
+        args, env = store_build(spec, out, env)
     container = {
         "name": "build",
         "image": settings.image,
         "imagePullPolicy": "IfNotPresent",
-        "args": [
-            "index", "build", "--corpus", spec["source"]["uri"], "--out", out,
-            "--shards", str(spec["shards"]), "--dtype", DTYPES[spec["precision"]],
-        ],
+        "args": args,
         "env": env,
         "resources": {
             "requests": {"cpu": settings.build_cpu, "memory": settings.build_memory},

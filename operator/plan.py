@@ -99,8 +99,12 @@ def check_spec(spec: dict[str, Any]) -> None:
     """Raise InvalidSpecError naming the first field the operator cannot act on."""
     full = with_defaults(spec)
     uri = full["source"].get("uri")
-    if not isinstance(uri, str) or not uri:
-        raise InvalidSpecError("spec.source.uri is required (where the postings are)")
+    store = full["source"].get("postgres")
+    if store is not None:
+        if not isinstance(store, dict) or not store.get("secretName"):
+            raise InvalidSpecError("spec.source.postgres.secretName is required (the Secret holding the store's DSN)")
+    elif not isinstance(uri, str) or not uri:
+        raise InvalidSpecError("spec.source.uri (a corpus) or spec.source.postgres (a posting store) is required")
     if full["source"]["format"] not in SOURCE_FORMATS:
         raise InvalidSpecError(f"spec.source.format must be one of {SOURCE_FORMATS}, got {full['source']['format']!r}")
     shards = full["shards"]

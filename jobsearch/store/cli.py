@@ -16,7 +16,8 @@ import typer
 app = typer.Typer(help="Postings that come and go: the posting store and the ingestion API.", no_args_is_help=True)
 
 UrlOpt = typer.Option(None, "--url", help="A running server, e.g. http://127.0.0.1:8000 (else: the store directly).")
-StoreOpt = typer.Option(None, "--store", help="Store: PostgreSQL DSN or SQLite path (default: the data home's).")
+StoreOpt = typer.Option(None, "--store", envvar="JOBSEARCH_STORE",
+                        help="Store: PostgreSQL DSN or SQLite path (default: $JOBSEARCH_STORE, else the data home's).")
 TokenFileOpt = typer.Option(None, "--token-file", help="File with the admin token (default: $JOBSEARCH_ADMIN_TOKEN).")
 JsonOpt = typer.Option(False, "--json", help="Print the results as JSON.")
 PostingFileArg = typer.Argument(..., help="A posting as JSON (README schema), or - for standard input.")
@@ -254,7 +255,8 @@ def compact(
     index: Path = IndexRootOpt,
     store: str | None = StoreOpt,
     shards: int = typer.Option(1, min=1, help="Shards of the new set."),
-    model_id: str | None = typer.Option(None, help="Model of the stored vectors (default: the active set's)."),
+    model_id: str | None = typer.Option(None, help="Model of the stored vectors (default: the one they all share)."),
+    dtype: str = typer.Option("float16", help="Storage of the vectors: float16, int8 or auto."),
     activate: bool = typer.Option(True, help="Point the index root's ACTIVE at the new set."),
 ) -> None:
     """Build a shard set from a store snapshot (stored vectors, no encoding) with its
@@ -264,11 +266,14 @@ def compact(
     from jobsearch.store.compaction import build_from_store
 
     try:
+        source = open_store(store)
         if model_id is None:
-            from jobsearch.index.layout import Manifest, active_set
-
-            model_id = Manifest.read(active_set(index)).model_id
-        new_dir = build_from_store(open_store(store), index, model_id=model_id, shards=shards, activate=activate)
+            models = source.model_ids()
+            if len(models) != 1:
+                raise JobSearchError(f"the stored postings were embedded by {len(models)} models {models[:3]}; "
+                                     "name one with --model-id")
+            model_id = models[0]
+        new_dir = build_from_store(source, index, model_id=model_id, shards=shards, dtype=dtype, activate=activate)
     except JobSearchError as exc:
         raise _fail(str(exc)) from exc
     typer.echo(str(new_dir))

@@ -274,6 +274,12 @@ class SqlStore:
                     out["expiring"] += int(expiring)
             return out
 
+    def model_ids(self) -> list[str]:
+        """The models that embedded the live postings (one, unless an encoder changed)."""
+        with self._read() as cur:
+            cur.execute("SELECT DISTINCT model_id FROM postings WHERE deleted = 0 AND model_id IS NOT NULL")
+            return sorted(str(r[0]) for r in cur.fetchall())
+
     def expiring(self) -> list[tuple[str, int]]:
         """(job_id, valid_through) of live postings that have one (the follower's schedule)."""
         with self._read() as cur:
