@@ -10,7 +10,6 @@ x + 128) as they load, and the caller subtracts 128 * sum(query codes) once per 
 from __future__ import annotations
 
 import functools
-import os
 
 import numba as nb
 import numpy as np
@@ -23,7 +22,7 @@ from numba.extending import intrinsic
 VNNI512, VNNI256, PLAIN, AVX2 = 0, 1, 2, 3
 # Best first (the order `available_modes` answers in).
 MODE_NAMES = {"vnni512": VNNI512, "vnni256": VNNI256, "avx2": AVX2, "plain": PLAIN}
-ENV = "JOBSEARCH_INT8_KERNEL"  # force a kernel: vnni512 | vnni256 | avx2 | plain (default: best)
+ENV = "JOBSEARCH_INT8_KERNEL"  # force a kernel (read by jobsearch.settings): vnni512 | vnni256 | avx2 | plain
 _FEATURES: list[frozenset[str]] = []
 
 
@@ -56,7 +55,10 @@ def available_modes(dim: int) -> tuple[str, ...]:
 def choose_mode(dim: int, want: str | None = None) -> int:
     """The kernel for `dim`-byte rows: `want` (or $JOBSEARCH_INT8_KERNEL) if given, else the
     fastest this CPU has. Raises ValueError when the wanted one cannot run here."""
-    want = want or os.environ.get(ENV) or None
+    if want is None:
+        from jobsearch.settings import current
+
+        want = current().int8_kernel
     usable = available_modes(dim)
     if want is None:
         return MODE_NAMES[usable[0]]
