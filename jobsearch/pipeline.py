@@ -424,7 +424,7 @@ def open_pipeline(
     from jobsearch.encode.default import query_encoder
     from jobsearch.index import FlatIndex
     from jobsearch.query.engine import build_query_engine
-    from jobsearch.rank.onnx_ranker import default_ranker
+    from jobsearch.rank.onnx_ranker import default_ranker, retrieval_calibration
     from jobsearch.taxonomy.places import gazetteer
 
     if not 1 <= rank_depth <= 1000:
@@ -440,6 +440,7 @@ def open_pipeline(
         index,
         default_ranker(models_dir) if ranker else None,
         rank_depth=rank_depth,
+        calibration=retrieval_calibration(models_dir),
         members=catalog.members,
         display_name=gazetteer().display_name,
         clock=corpus_clock(corpus_dir or home.default_corpus_dir(),

@@ -145,3 +145,18 @@ def default_ranker(models_dir: Path | None = None, *, budget_ms: float = DEFAULT
         models_dir = home_models()
     versions = ranker_versions(models_dir)
     return OnnxRanker.load(versions[-1], budget_ms=budget_ms, threads=threads) if versions else None
+
+
+def retrieval_calibration(models_dir: Path | None = None) -> MatchCalibration | None:
+    """Grades for retrieval scores when no ranker runs: `calibration.json` (scale
+    retrieval-cosine) in the query tower's folder when one is installed, else in the
+    retriever's; None when neither has one."""
+    if models_dir is None:
+        from jobsearch.home import models_dir as home_models
+
+        models_dir = home_models()
+    for sub in ("query", "retriever"):
+        path = Path(models_dir) / sub / "1" / CALIBRATION_FILE
+        if (Path(models_dir) / sub / "1" / "manifest.json").is_file() and path.is_file():
+            return load_calibration(path)
+    return None

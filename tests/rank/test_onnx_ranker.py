@@ -84,3 +84,21 @@ def test_newest_version_under_models_is_the_default(tiny_ranker_int8: Path, tmp_
     ranker = default_ranker(tmp_path)
     assert ranker is not None and ranker.model_id.startswith("ranker-2l-")
     assert ranker.score(QUERY, []).shape == (0,)
+
+
+def test_retrieval_calibration_is_found_beside_the_query_encoder(tmp_path: Path) -> None:
+    from jobsearch.rank.calibration import ScoreCalibration
+    from jobsearch.rank.onnx_ranker import retrieval_calibration
+
+    assert retrieval_calibration(tmp_path) is None
+    cal = ScoreCalibration([0.2, 0.4, 0.6], [0.1, 0.7], [0.0, 1.0], scale="retrieval-cosine")
+    for sub in ("retriever", "query"):
+        (tmp_path / sub / "1").mkdir(parents=True)
+        (tmp_path / sub / "1" / "manifest.json").write_text("{}")
+    cal.save(tmp_path / "retriever" / "1" / "calibration.json")
+    found = retrieval_calibration(tmp_path)
+    assert found is not None and found.grade(np.array([0.5]))[0] == ["good"]
+    # The query tower's own file wins when it has one (its scores are the ones graded).
+    ScoreCalibration([0.0, 0.1, 0.2], [0.1, 0.7], [0.0, 1.0], scale="retrieval-cosine").save(
+        tmp_path / "query" / "1" / "calibration.json")
+    assert retrieval_calibration(tmp_path).grade(np.array([0.5]))[0] == ["excellent"]  # type: ignore[union-attr]
