@@ -1,0 +1,35 @@
+"""Shipped models are installed into the data home once, never over a model already there,
+and the shipped ranker (when the repository carries one) loads and matches its model card."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jobsearch.rank.shipped import SHIPPED_DIR, install_shipped
+
+
+def test_install_copies_missing_versions_only(tiny_ranker_int8: Path, tmp_path: Path) -> None:
+    source = tmp_path / "shipped"
+    shutil.copytree(tiny_ranker_int8, source / "ranker" / "1")
+    models = tmp_path / "models"
+    assert install_shipped(models, source=source) == ["ranker ranker/1"]
+    assert (models / "ranker" / "1" / "weights.bin").is_file()
+    (models / "ranker" / "1" / "mine").write_text("kept")
+    assert install_shipped(models, source=source) == []  # already there: untouched
+    assert (models / "ranker" / "1" / "mine").read_text() == "kept"
+
+
+def test_the_shipped_ranker_loads_and_verifies() -> None:
+    from jobsearch.rank.onnx_ranker import OnnxRanker, ranker_versions
+
+    versions = ranker_versions(SHIPPED_DIR)
+    if not versions:
+        pytest.skip("this checkout ships no ranker (jobsearch/rank/models/ranker/)")
+    ranker = OnnxRanker.load(versions[-1], budget_ms=60_000)  # checks every sha256
+    scores = ranker.score("registered nurse in London", ["Registered Nurse (mid). Skills: triage.",
+                                                         "CNC Operator (entry). Skills: lathe."])
+    assert scores.shape == (2,) and scores[0] > scores[1]
+    assert ranker.calibration is not None
