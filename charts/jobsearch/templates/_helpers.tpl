@@ -194,3 +194,9 @@ as the transformer sees it: <mountPath>/<path of storageUri>/<name>-v<version>/<
 {{- fail (printf "models.storageUri is not a pvc:// URI: set transformer.encoderDir to a folder holding the tokenizer files of models.%s" $key) -}}
 {{- end -}}
 {{- end -}}
+
+
+{{/* The Secret holding the posting store's DSN (postgres.enabled). */}}
+{{- define "jobsearch.postgresSecret" -}}
+{{- .Values.postgres.existingSecret | default (printf "%s-postgres" (include "jobsearch.fullname" .)) -}}
+{{- end -}}
