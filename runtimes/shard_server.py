@@ -116,7 +116,7 @@ class ShardServer(kserve.Model):
         follower = None if self._following is None else self._following.prepare(index)  # caught up first
         # One assignment each: readers take `_held` once per request.
         self._held, self._paths, self._target = (index, self._held[0]), (target, self._paths[0]), target
-        if follower is not None:
+        if follower is not None and self._following is not None:
             self._following.publish(follower)
         SWAP_DURATION.observe(time.perf_counter() - t0)
         log.info("serving shard %d/%d of %s (%d rows)", self.shard, self.shards, index.version, index.rows)
