@@ -272,6 +272,7 @@ def train_retriever(
     config = TowerConfig(steps=steps, batch_size=batch_size, lr=lr, temperature=temperature, grade_scale=grade_scale,
                          seed=seed, time_budget_s=max_minutes * 60 or None)
     tower = QueryTower.from_base(max_length=config.max_length)
+    assert grader.jobs.vectors is not None  # load_grader attaches the job vectors
     curve = tower.train(train, grader.jobs.vectors, config, val=val)
     with tempfile.TemporaryDirectory(prefix="query-tower-") as tmp:
         tower.save(Path(tmp))
@@ -281,6 +282,93 @@ def train_retriever(
     (target / "training.json").write_text(json.dumps(report, indent=1))
     typer.echo(json.dumps({"curve": curve}, indent=1))
     typer.echo(f"-> {target}")
+
+
+DEV_SYSTEMS = ("bm25", "retrieval", "cross-encoder")
+
+
+@app.command()
+def dev(
+    judged: Annotated[Path | None, typer.Option(help="judged dev set (default: ../shared/relevance/judged-dev.jsonl)")] = None,
+    system: Annotated[list[str] | None, typer.Option(help="bm25 | retrieval (the packaged encoder, CPU) | "
+                                                            "cross-encoder (needs --checkpoint); repeatable")] = None,
+    checkpoint: Annotated[Path | None, typer.Option(help="a ranker/teacher checkpoint folder (HF, num_labels=1): "
+                                                         "scores (query side, compact text) pairs")] = None,
+    scores: Annotated[list[Path] | None, typer.Option(help="dev_scores.json(.gz) of a training run: "
+                                                           "{qid: {system: [score per judged posting]}}")] = None,
+    calibration: Annotated[list[str] | None, typer.Option(help="SYSTEM=calibration.json: grade that system's scores "
+                                                                "(QWK, confusion matrix, label checks)")] = None,
+    corpus_dir: CorpusOpt = None,
+    out: Annotated[Path | None, typer.Option(help="result JSON (default: <home>/eval/runs/dev.json); .md beside it")] = None,
+) -> None:
+    """The second judge: score every judged pair of the LLM-judged dev set with each system
+    and report agreement (QWK, Kendall tau per query), re-ranking of each judged pool
+    (NDCG@10, P@10, first result Good or better) and the calibration table.
+
+    Example: jobsearch eval dev --system bm25 --scores run/dev_scores.json.gz --calibration student_L2=cal.json"""
+    from jobsearch.models.dev_scoring import load_scores, score_dev
+    from jobsearch.models.dev_set import DevSetError, evaluate, markdown, read_judged
+
+    from jobsearch import home
+    from jobsearch.rank.calibration import CalibrationError, ScoreCalibration
+
+    path = judged or Path("..") / "shared" / "relevance" / "judged-dev.jsonl"
+    try:
+        queries = read_judged(path)
+    except DevSetError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    by_system: dict[str, dict[str, object]] = {}
+    for s in system or []:
+        if s not in DEV_SYSTEMS:
+            raise typer.BadParameter(f"expected a system in {', '.join(DEV_SYSTEMS)}, got {s!r}")
+        if s == "cross-encoder" and checkpoint is None:
+            raise typer.BadParameter("--system cross-encoder needs --checkpoint DIR")
+        by_system[s] = score_dev(s, queries, checkpoint=checkpoint, corpus_dir=corpus_dir)
+    for f in scores or []:
+        try:
+            by_system.update(load_scores(f))
+        except (OSError, ValueError) as exc:
+            raise typer.BadParameter(f"{f}: {exc}") from exc
+    if not by_system:
+        raise typer.BadParameter("nothing to evaluate: give --system and/or --scores")
+    cals = {}
+    for item in calibration or []:
+        name, _, file = item.partition("=")
+        if not file:
+            raise typer.BadParameter(f"expected SYSTEM=FILE, got {item!r}")
+        try:
+            cals[name] = ScoreCalibration.load(Path(file))
+        except CalibrationError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+    try:
+        results = [evaluate(queries, sc, name=name, calibration=cals.get(name)) for name, sc in by_system.items()]
+    except DevSetError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    target = out or home.data_home() / "eval" / "runs" / "dev.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(results, indent=1))
+    md = markdown(results)
+    target.with_suffix(".md").write_text(md)
+    typer.echo(md)
+    typer.echo(f"-> {target}")
+
+
+@app.command("ranker-bundle")
+def ranker_bundle(
+    corpus_dir: CorpusOpt = None,
+    queries_path: QueriesOpt = None,
+    out: Annotated[Path, typer.Option(help="bundle folder (carried to the accelerator run)")] = Path(".rankdata"),
+    judged: Annotated[Path | None, typer.Option(help="judged dev set to include")] = None,
+    n_eval: Annotated[int, typer.Option(help="val and test queries graded over every job, each")] = 400,
+) -> None:
+    """Write the ranker's training bundle (models/ranker_data.py) for scripts/gpu_train_ranker.py."""
+    from jobsearch.models.ranker_data import build_bundle
+    from jobsearch.models.synth_queries import read_queries
+
+    path = judged or Path("..") / "shared" / "relevance" / "judged-dev.jsonl"
+    counts = build_bundle(_corpus(corpus_dir), read_queries(_queries(queries_path)), out,
+                          judged=path if path.exists() else None, n_eval=n_eval)
+    typer.echo(json.dumps(counts, indent=1))
 
 
 @app.command("serve-policy")
