@@ -7,68 +7,17 @@ here: servers run in subprocesses and tests talk V2 over HTTP."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    """A subprocess in its own process group (Triton forks a server of its own)."""
-
-    def __init__(self, name: str, args: list[str], log_dir: Path, env: dict[str, str] | None = None) -> None:
-        self.name = name
-        self.log = log_dir / f"{name}.log"
-        self._fh = open(self.log, "w")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            [sys.executable, *args], stdout=self._fh, stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})}, start_new_session=True,
-        )
-
-    def wait_ready(self, url: str, timeout: float = 180.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited ({self.proc.returncode}):\n{self.tail()}")
-            try:
-                if httpx.get(url, timeout=2.0).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.25)
-        raise TimeoutError(f"{self.name} not ready at {url} after {timeout}s:\n{self.tail()}")
-
-    def tail(self, n: int = 40) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=5)
-        self._fh.close()
+from helpers import Server, free_port, kserve_server
 
 
 @pytest.fixture(scope="session")
 def spawn() -> Any:
-    """(name, args, log_dir) -> a started Server; free_port is `spawn.free_port`."""
+    """(name, args, log_dir) -> a started helpers.Server; free_port is `spawn.free_port`."""
 
     def start(name: str, args: list[str], log_dir: Path) -> Server:
         return Server(name, args, log_dir)
@@ -123,13 +72,6 @@ def sharded_index(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     return root
 
 
-def _kserve(name: str, args: list[str], log_dir: Path) -> tuple[Server, str]:
-    port = free_port()
-    server = Server(name, ["-m", "jobsearch.runtimes.serve", f"--model_name={name}",
-                           f"--http_port={port}", *args], log_dir)
-    return server, f"http://127.0.0.1:{port}/v2/models/{name}"
-
-
 @pytest.fixture(scope="session")
 def runtime_urls(
     demo_home: Path, sharded_index: Path, triton_url: str, triton_repo: Path,
@@ -141,11 +83,11 @@ def runtime_urls(
     urls: dict[str, Any] = {"shards": []}
     try:
         for i in range(2):
-            s, url = _kserve(f"shard-{i}", ["--role=shard", f"--shard={i}", "--shards=2",
+            s, url = kserve_server(f"shard-{i}", ["--role=shard", f"--shard={i}", "--shards=2",
                                             f"--index-dir={sharded_index}"], logs)
             servers.append(s)
             urls["shards"].append(url)
-        s, urls["query"] = _kserve("query", ["--role=query", f"--index-dir={sharded_index}",
+        s, urls["query"] = kserve_server("query", ["--role=query", f"--index-dir={sharded_index}",
                                              f"--corpus-dir={demo_home / 'corpus'}"], logs)
         servers.append(s)
         for s, url in zip(servers, [*urls["shards"], urls["query"]], strict=True):
@@ -155,7 +97,7 @@ def runtime_urls(
                 f"--encoder-dir={triton_repo / 'retriever' / '1'}",
                 f"--index-dir={sharded_index}", f"--corpus-dir={demo_home / 'corpus'}"]
         args += [f"--shard-url={u}" for u in urls["shards"]]
-        s, urls["search"] = _kserve("search", args, logs)
+        s, urls["search"] = kserve_server("search", args, logs)
         servers.append(s)
         s.wait_ready(f"{urls['search']}/ready")
         yield urls
