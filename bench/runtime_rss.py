@@ -23,12 +23,15 @@ import httpx
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+NOTE = ("shared 2-core machine (load ~20); RSS in MiB 2 s after /ready. 'after' query servers warm "
+        "up before /ready (place and occupation indexes, tagger): 'before' ones paid that at their first "
+        "query, so the query-server gap is a lower bound. 'before' opened the whole FlatIndex in both.")
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests"))  # helpers.free_port
 
 
-def build_index(work: Path, rows: int, model_id: str) -> tuple[Path, Path]:
+def build_index(work: Path, rows: int, model_id: str, source: Path | None = None) -> tuple[Path, Path]:
     """A corpus of `rows` generated postings and a 2-shard set over random unit vectors
     (memory, not relevance, is measured: encoding 100k postings would take an hour here)."""
     from jobsearch.corpus.generate import generate_corpus
@@ -37,7 +40,12 @@ def build_index(work: Path, rows: int, model_id: str) -> tuple[Path, Path]:
 
     corpus, index = work / "corpus", work / "index"
     if not (index / "ACTIVE").exists():
-        generate_corpus(corpus, n_jobs=rows, seed=5, progress=False)
+        if source is not None:  # a corpus generated earlier (copied: it must not change under us)
+            import shutil
+
+            shutil.copytree(source, corpus, dirs_exist_ok=True)
+        else:
+            generate_corpus(corpus, n_jobs=rows, seed=5, progress=False)
         table = read_postings(corpus)
         vecs = np.random.default_rng(0).standard_normal((table.num_rows, 384)).astype(np.float32)
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
@@ -87,6 +95,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--before", default="d6f9fb9", help="commit measured as 'before'")
+    ap.add_argument("--corpus", type=Path, help="use this corpus folder instead of generating one")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "jobsearch-rss-bench")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "runtime_rss.json")
     args = ap.parse_args()
@@ -97,7 +106,7 @@ def main() -> None:
     encoder_dir = ensure_exported(models_dir())
     model_id = Manifest.read(encoder_dir).model_id
     args.work.mkdir(parents=True, exist_ok=True)
-    corpus, index = build_index(args.work, args.rows, model_id)
+    corpus, index = build_index(args.work, args.rows, model_id, args.corpus)
     old_checkout = args.work / f"checkout-{args.before}"
     if not old_checkout.exists():
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old_checkout), args.before],
@@ -109,8 +118,12 @@ def main() -> None:
         "transformer": [f"--index-dir={index}", f"--corpus-dir={corpus}", f"--query-url={nowhere}",
                         f"--encoder-url={nowhere}", f"--encoder-dir={encoder_dir}", f"--shard-url={nowhere}"],
     }
-    result: dict[str, Any] = {"rows": args.rows, "before_commit": args.before, "machine": machine_info(),
-                              "note": "shared 2-core machine; RSS after /ready, MiB", "rss_mib": {}}
+    from jobsearch.index.layout import Manifest as SetManifest
+    from jobsearch.index.layout import active_set
+
+    rows = SetManifest.read(active_set(index)).rows
+    result: dict[str, Any] = {"rows": rows, "before_commit": args.before, "machine": machine_info(),
+                              "note": NOTE, "rss_mib": {}}
     for name, tree in trees.items():
         for role, role_args in roles.items():
             mib = measure(tree, role, role_args, args.work / f"{name}-{role}.log")
