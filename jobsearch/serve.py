@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jobsearch.settings import ServeSettings  # its home; re-exported for callers of serve
 
@@ -26,7 +26,7 @@ log = logging.getLogger("jobsearch.serve")
 __all__ = ["ServeSettings", "build_app", "open_service", "run_server", "serve_in_background"]
 
 
-def _rank_options(settings: ServeSettings) -> dict[str, object]:
+def _rank_options(settings: ServeSettings) -> dict[str, Any]:
     return {"ranker": settings.ranker, "rank_depth": settings.rank_depth}
 
 

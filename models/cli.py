@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -317,7 +317,7 @@ def dev(
         queries = read_judged(path)
     except DevSetError as exc:
         raise typer.BadParameter(str(exc)) from exc
-    by_system: dict[str, dict[str, object]] = {}
+    by_system: dict[str, dict[str, Any]] = {}
     for s in system or []:
         if s not in DEV_SYSTEMS:
             raise typer.BadParameter(f"expected a system in {', '.join(DEV_SYSTEMS)}, got {s!r}")

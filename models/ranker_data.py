@@ -73,7 +73,7 @@ def teacher_candidates(q: Any, grader: Any, bm25: Any, rng: random.Random) -> np
     picks = np.argsort(-s)[:40].tolist()
     code = q.intent.occupation_code or ""
     for prefix, n in ((code[:7], 10), (code[:2], 6)):
-        same = np.flatnonzero(np.char.startswith(jobs.occ.detailed.astype(str), prefix)) if prefix else []
+        same: Any = np.flatnonzero(np.char.startswith(jobs.occ.detailed.astype(str), prefix)) if prefix else []
         if len(same):
             picks += rng.sample(list(same), min(n, len(same)))
     picks += [rng.randrange(jobs.n) for _ in range(10)]

@@ -64,7 +64,7 @@ _LITERALS: tuple[tuple[str, str], ...] = (
 def _from_harness(pattern: str) -> str:
     out = pattern
     for rx, repl in _LITERALS:
-        out = re.sub(rx, lambda _m, r=repl: r, out)
+        out = re.sub(rx, repl.replace("\\", "\\\\"), out)  # the replacement taken literally
     return out.replace("{place} or {place}", "{place} or {place2}").replace("{place} and {place}", "{place} and {place2}")
 
 

@@ -17,6 +17,7 @@ import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -98,7 +99,7 @@ class LoadShedder:
         slot: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append(slot)
         wait = min(s.queue_timeout_s, s.deadline_s - (time.monotonic() - arrived))
-        gone_wait = asyncio.ensure_future(gone.wait())
+        gone_wait: asyncio.Future[Any] = asyncio.ensure_future(gone.wait())
         try:
             done, _ = await asyncio.wait({slot, gone_wait}, timeout=max(0.0, wait), return_when=asyncio.FIRST_COMPLETED)
         finally:

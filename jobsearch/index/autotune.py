@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import time
+from typing import Any
 
 import numpy as np
 
@@ -32,7 +33,7 @@ def int8_is_faster(dim: int) -> bool:
     q = X[:1] + 0.1 * rng.standard_normal((1, dim), dtype=np.float32)
     q /= np.linalg.norm(q)
 
-    def best(fn) -> float:  # type: ignore[no-untyped-def]
+    def best(fn: Any) -> float:
         fn()  # compile / warm
         out = float("inf")
         for _ in range(5):

@@ -94,7 +94,7 @@ class ChatClient:
             try:
                 self.requests_sent += 1
                 tries += 1
-                r = self._http.post(self.url, json=body, **({"timeout": timeout} if timeout else {}))
+                r = self._http.post(self.url, json=body, timeout=timeout) if timeout else self._http.post(self.url, json=body)
                 if r.status_code in RETRY_STATUS:
                     last = ChatClientError(f"HTTP {r.status_code} from {self.url}")
                     continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
@@ -50,9 +51,9 @@ class QueryTaggerNet(nn.Module):
     """input_ids, attention_mask (batch, seq) -> tag_logits (batch, seq, n_tags),
     intent_logits (batch, n_intents)."""
 
-    def __init__(self, bert: nn.Module, n_tags: int, n_intents: int) -> None:
+    def __init__(self, bert: Any, n_tags: int, n_intents: int) -> None:  # a transformers BertModel
         super().__init__()
-        self.bert = bert
+        self.bert: Any = bert
         hidden = bert.config.hidden_size
         self.dropout = nn.Dropout(0.1)
         self.tags = nn.Linear(hidden, n_tags)

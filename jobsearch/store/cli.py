@@ -86,9 +86,9 @@ class Target:
             return sorted(bad + sent, key=lambda r: int(r["line"]))
         from jobsearch.store.writer import check_rows
 
-        good, bad = check_rows(rows)
+        good, refused = check_rows(rows)
         done = self.writer().apply(good) if good else []
-        return [r.to_dict() for r in sorted(list(done) + bad, key=lambda r: r.line)]
+        return [r.to_dict() for r in sorted(list(done) + refused, key=lambda r: r.line)]
 
 
 def _is_bad(obj: Any) -> bool:

@@ -47,7 +47,7 @@ class PostgresStore(SqlStore):
         except Exception:  # noqa: BLE001 - a malformed DSN is reported by connect(); never echo it
             return "postgresql://(unparsable DSN)"
         parts.pop("password", None)
-        return make_conninfo(**{k: v for k, v in parts.items() if v is not None})
+        return make_conninfo("", **{k: v for k, v in parts.items() if v is not None})
 
     @contextmanager
     def _write(self) -> Iterator[Any]:

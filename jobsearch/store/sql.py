@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, Literal
 
 from jobsearch.failpoints import failpoint
 from jobsearch.store.base import Change, StoredPosting, Upsert, WriteResult
@@ -150,7 +150,7 @@ class SqlStore:
                 rows.append((u.job_id, version, seq, u.posting, u.text_sha, u.model_id, u.vector,
                              u.valid_through_ms, at))
                 changes.append((seq, u.job_id, version, "upsert", at))
-                status = "created" if old is None or old.deleted else "updated"
+                status: Literal["created", "updated"] = "created" if old is None or old.deleted else "updated"
                 results.append(WriteResult(u.job_id, status, version, seq))
                 current[u.job_id] = StoredPosting(u.job_id, version, seq, False, u.posting, u.text_sha, u.model_id,
                                                   u.vector or (old.vector if old else None), u.valid_through_ms, at)
@@ -181,7 +181,7 @@ class SqlStore:
         (a retried delete is harmless); an external version must exceed the stored one."""
         if not job_ids:
             return []
-        wanted = list(versions) if versions is not None else [None] * len(job_ids)
+        wanted: list[int | None] = list(versions) if versions is not None else [None] * len(job_ids)
         at = now_ms()
         with self._write() as cur:
             cur.execute(self._sql(self.lock_head_sql))
