@@ -28,9 +28,13 @@ def compact_following(index: FlatIndex, follower: Follower) -> Path:
     follower's position *before* the snapshot, never after it: replaying a little more on
     the next start is harmless, skipping a change would not be."""
     with follower.paused() as seq:
-        pass
-    new_dir = index.compact()
-    assert isinstance(new_dir, Path)
+        follower.compacting = True
+    try:
+        new_dir = index.compact()
+        assert isinstance(new_dir, Path)
+        follower.now_serving(new_dir)
+    finally:
+        follower.compacting = False
     failpoint("compact:after_activate")
     write_watermark(new_dir, follower.store.store_id, seq)
     failpoint("compact:after_watermark")

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -72,6 +73,8 @@ class Follower:
         self._reported = 0.0
         self.error: str | None = None
         self.needs_compaction = False
+        self._set_dir: Path | None = None
+        self.compacting = False  # our own compaction is swapping the set: not a foreign swap
 
     # --- starting point -----------------------------------------------------------------
 
@@ -82,7 +85,7 @@ class Follower:
         are reconciled into the index once, and the set gets a watermark when the store
         held nothing else. Returns the starting seq."""
         with self._lock:
-            set_dir = self.index.set_dir
+            set_dir = self._set_dir = self.index.set_dir
             mark = read_watermark(set_dir, self.store.store_id)
             if mark is None and not self.may_adopt:
                 mark = self.store.head()
@@ -134,6 +137,11 @@ class Follower:
 
     def step(self) -> int:
         """Apply the next batch of changes and any due expirations; how many changes."""
+        if not self.compacting and self.index.set_dir != self._set_dir:
+            # Another shard set became active under us (a rebuild, a rollback): its rows
+            # are not ours, so start again from its own watermark.
+            log.warning("the index now serves %s: following it from its own watermark", self.index.set_dir.name)
+            self.attach()
         changes = self.store.changes(self.applied, BATCH)
         with self._lock:
             if changes:
@@ -273,6 +281,11 @@ class Follower:
             if self.step() < BATCH:
                 break
         return self.applied
+
+    def now_serving(self, set_dir: Path) -> None:
+        """The index moved to `set_dir` by our own compaction (it includes what we applied)."""
+        with self._lock:
+            self._set_dir = set_dir
 
     @contextmanager
     def paused(self) -> Iterator[int]:
