@@ -29,7 +29,7 @@ from jobsearch.refine import describe_filter, drop_constraints, filters_without
 from jobsearch.results.cursor import MAX_OFFSET, Cursor, decode_cursor, encode_cursor, search_digest
 from jobsearch.results.facets import facet_counts
 from jobsearch.results.order import MAX_PER_COMPANY
-from jobsearch.results.page import PageRequest, arrange, depth_for
+from jobsearch.results.page import Arranged, PageRequest, arrange, depths, settled
 from jobsearch.results.relax import relaxations
 from jobsearch.schema import Filters, JobDetail, Member, ParsedQuery, SearchResponse, SearchResult
 from jobsearch.stages import (
@@ -162,17 +162,16 @@ class SearchPipeline:
 
         with _timed("encode", timings):
             vector = np.asarray(self.encoder.encode([parsed.semantic_text or text]), dtype=np.float32)
-        depth = depth_for(page, offset, k)
-        with _timed("retrieve", timings):
-            candidates = self.retriever.search(vector, retrieval_filters, depth, now=index_now, with_records=True)[0]
-        records = candidates.records or []
         member = self.members.get(member_id) if member_id else None
-        with _timed("rank", timings):
-            graded = self._rank(parsed, candidates, member)
+        first, exact = depths(page, offset, k, at_least=self.rank_depth if self.ranker else 0)
+        candidates, graded, arranged = self._arranged(parsed, vector, retrieval_filters, first, page=page,
+                                                      member=member, index_now=index_now, timings=timings)
+        if first < exact < candidates.n_matching and not settled(arranged, graded.order, offset + k):
+            # Duplicates or one company's postings near the top: look further ahead.
+            candidates, graded, arranged = self._arranged(parsed, vector, retrieval_filters, exact, page=page,
+                                                          member=member, index_now=index_now, timings=timings)
+        records = candidates.records or []
         strong = None if graded.grades is None else sum(g in STRONG_GRADES for g in graded.grades)
-        tiers = None if graded.grades is None else [int(g not in STRONG_GRADES) for g in graded.grades]
-        arranged = arrange(graded.order, records, req=page, tiers=tiers,
-                           company_named=bool(parsed.filters.company_ids))
         shown = arranged.order[offset : offset + k]
         more = len(arranged.order) > offset + k or (
             page.sort == "relevance" and len(candidates) < candidates.n_matching
@@ -219,6 +218,28 @@ class SearchPipeline:
             relaxations=relaxed,
             timings_ms={name: round(ms, 3) for name, ms in timings.items()},
         )
+
+    def _arranged(
+        self,
+        parsed: ParsedQuery,
+        vector: np.ndarray,
+        filters: Filters,
+        depth: int,
+        *,
+        page: PageRequest,
+        member: Member | None,
+        index_now: datetime,
+        timings: dict[str, float],
+    ) -> tuple[Candidates, _Graded, Arranged]:
+        """Retrieve `depth` candidates, rank and grade them, arrange the page order."""
+        with _timed("retrieve", timings):
+            candidates = self.retriever.search(vector, filters, depth, now=index_now, with_records=True)[0]
+        with _timed("rank", timings):
+            graded = self._rank(parsed, candidates, member)
+        tiers = None if graded.grades is None else [int(g not in STRONG_GRADES) for g in graded.grades]
+        arranged = arrange(graded.order, candidates.records or [], req=page, tiers=tiers,
+                           company_named=bool(parsed.filters.company_ids))
+        return candidates, graded, arranged
 
     def _rank(self, parsed: ParsedQuery, candidates: Candidates, member: Member | None) -> _Graded:
         """Final scores, order and grades of the candidates: the ranker re-orders the first

@@ -36,9 +36,13 @@ class PageRequest:
             raise BadQueryError(f"max_per_company must be an integer in 0..{MAX_CAP}, got {self.max_per_company!r}")
 
 
-def depth_for(req: PageRequest, offset: int, k: int) -> int:
-    """Candidates to retrieve so that the page is exact (see `order`: prefix-stable)."""
-    return SORT_POOL if req.sort != "relevance" else offset + k + LOOKAHEAD
+def depths(req: PageRequest, offset: int, k: int, *, at_least: int = 0) -> tuple[int, int]:
+    """Candidates to retrieve: a first try, and what makes the page exact in any case
+    (`order` is prefix-stable with LOOKAHEAD). A relevance page whose first `offset + k`
+    candidates need no collapse and no company cap is exact from the first try."""
+    if req.sort != "relevance":
+        return max(SORT_POOL, at_least), max(SORT_POOL, at_least)
+    return max(offset + k, at_least), max(offset + k + LOOKAHEAD, at_least)
 
 
 @dataclass(frozen=True)
@@ -65,3 +69,10 @@ def arrange(
         kept = diversify(kept, companies, tiers if req.sort == "relevance" else None, page=PAGE,
                          cap=req.max_per_company)
     return Arranged(kept, similar)
+
+
+def settled(arranged: Arranged, ranked: Sequence[int] | np.ndarray, n: int) -> bool:
+    """True when the first `n` positions are the first `n` ranked candidates untouched (no
+    near-duplicate folded away, nobody moved by the company cap): more candidates could
+    not change them (only add to a `similar` count)."""
+    return len(arranged.order) >= n and arranged.order[:n] == [int(i) for i in ranked[:n]]

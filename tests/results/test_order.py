@@ -83,3 +83,21 @@ def test_sort_by_date_and_pay() -> None:
     assert sorted_by("date", [0, 1, 2, 3], recs) == [1, 3, 2, 0]
     by_pay = sorted_by("pay", [0, 1, 2, 3], recs)
     assert by_pay[0] == 3 and by_pay[-1] == 2
+
+
+def test_a_settled_first_try_equals_the_look_ahead_page() -> None:
+    from jobsearch.results.page import PageRequest, arrange, depths, settled
+
+    rng = random.Random(5)
+    recs = [_rec(i, rng.choice("abcdefghij"), title=f"Role {i}") for i in range(90)]
+    req = PageRequest()
+    first, exact = depths(req, 0, 20)
+    assert (first, exact) == (20, 20 + LOOKAHEAD)
+    small = arrange(range(first), recs, req=req, tiers=None, company_named=False)
+    full = arrange(range(90), recs, req=req, tiers=None, company_named=False)
+    if settled(small, range(first), 20):
+        assert small.order[:20] == full.order[:20]
+    crowded = [_rec(i, "big" if i < 8 else f"c{i}") for i in range(90)]  # one company fills the top
+    small = arrange(range(first), crowded, req=req, tiers=None, company_named=False)
+    assert not settled(small, range(first), 20)  # the cap moved postings: look further ahead
+    assert depths(PageRequest(sort="date"), 40, 20) == (200, 200)
