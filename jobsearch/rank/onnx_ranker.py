@@ -2,12 +2,13 @@
 
 Per request: the query side is tokenised and run through the prefix graph once; the
 candidates' compact texts are scored against its keys/values in length-sorted batches.
-Past its time budget (checked between batches) it raises `RankerUnavailableError(reason=
-"timeout")` and the pipeline answers in retrieval order; any runtime failure is
+Past its time budget (a timer terminates the graph run in flight) it raises
+`RankerUnavailableError(reason="timeout")` and the pipeline answers in retrieval order; any runtime failure is
 `reason="error"`."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -92,29 +93,52 @@ class OnnxRanker:
         out = np.zeros(len(texts), dtype=np.float32)
         if not texts:
             return out
+        keys, values = self._run(self.prefix_session, {"input_ids": self.tokenizer.prefix(query_text)}, deadline)
+        ids, mask = self.tokenizer.candidates(texts)
+        # Similar lengths together: each batch pads only to its own longest text.
+        order = np.argsort(-mask.sum(axis=1), kind="stable")
+        for start in range(0, len(order), self.batch):
+            idx = order[start : start + self.batch]
+            width = int(mask[idx].sum(axis=1).max())
+            (scores,) = self._run(self.candidate_session, {
+                "input_ids": ids[idx, :width], "attention_mask": mask[idx, :width],
+                "prefix_keys": keys, "prefix_values": values,
+            }, deadline)
+            out[idx] = scores
+        return out
+
+    def _run(self, session: Any, feeds: dict[str, np.ndarray], deadline: float) -> list[np.ndarray]:
+        """One graph run that stops at the deadline: an ONNX Runtime session is told to
+        terminate by a timer (a remote one is bounded by its HTTP timeout)."""
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            raise self._timeout()
+        opts = _run_options(session)
+        timer = None
+        if opts is not None:
+            timer = threading.Timer(remaining, setattr, (opts, "terminate", True))
+            timer.daemon = True
+            timer.start()
         try:
-            keys, values = self.prefix_session.run(None, {"input_ids": self.tokenizer.prefix(query_text)})
-            ids, mask = self.tokenizer.candidates(texts)
-            # Similar lengths together: each batch pads only to its own longest text.
-            order = np.argsort(-mask.sum(axis=1), kind="stable")
-            for start in range(0, len(order), self.batch):
-                if time.perf_counter() > deadline:
-                    raise RankerUnavailableError(
-                        f"the ranker ran past its {self.budget_ms:.0f} ms budget", reason="timeout")
-                idx = order[start : start + self.batch]
-                width = int(mask[idx].sum(axis=1).max())
-                (scores,) = self.candidate_session.run(None, {
-                    "input_ids": ids[idx, :width], "attention_mask": mask[idx, :width],
-                    "prefix_keys": keys, "prefix_values": values,
-                })
-                out[idx] = scores
+            return session.run(None, feeds, opts) if opts is not None else session.run(None, feeds)
         except RankerUnavailableError:
             raise
         except Exception as exc:  # onnxruntime raises its own types; the pipeline must not fail
+            if opts is not None and opts.terminate:
+                raise self._timeout() from exc
             raise RankerUnavailableError(f"the ranker failed: {exc}", reason="error") from exc
-        if time.perf_counter() > deadline:
-            raise RankerUnavailableError(f"the ranker ran past its {self.budget_ms:.0f} ms budget", reason="timeout")
-        return out
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+    def _timeout(self) -> RankerUnavailableError:
+        return RankerUnavailableError(f"the ranker ran past its {self.budget_ms:.0f} ms budget", reason="timeout")
+
+
+def _run_options(session: Any) -> Any:
+    import onnxruntime as ort
+
+    return ort.RunOptions() if isinstance(session, ort.InferenceSession) else None
 
 
 def load_calibration(path: Path) -> MatchCalibration | None:

@@ -102,3 +102,17 @@ def test_retrieval_calibration_is_found_beside_the_query_encoder(tmp_path: Path)
     ScoreCalibration([0.0, 0.1, 0.2], [0.1, 0.7], [0.0, 1.0], scale="retrieval-cosine").save(
         tmp_path / "query" / "1" / "calibration.json")
     assert retrieval_calibration(tmp_path).grade(np.array([0.5]))[0] == ["excellent"]  # type: ignore[union-attr]
+
+
+def test_a_run_in_flight_is_cut_at_the_budget(tiny_ranker_int8: Path) -> None:
+    from jobsearch.errors import RankerUnavailableError
+
+    ranker = OnnxRanker.load(tiny_ranker_int8, budget_ms=5.0)
+    ranker.batch = 10_000  # one long run: only terminating it can honour the budget
+    texts = [f"Registered Nurse {i} (mid). Skills: triage, wound care. Care for patients on a surgical ward."
+             for i in range(600)]
+    with pytest.raises(RankerUnavailableError) as err:
+        ranker.score(QUERY, texts)
+    assert err.value.reason == "timeout"
+    ranker.budget_ms = 60_000  # the same ranker still answers with time to do so
+    assert ranker.score(QUERY, texts[:3]).shape == (3,)
