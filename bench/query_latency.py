@@ -2,7 +2,7 @@
 for the hybrid engine) and p50/p99 of a warm parse over the test phrasings. Prints JSON with
 the CPU model, threads and load average (the machine may be shared).
 
-    python bench/query_latency.py [--repeat 20] [--engine rules|hybrid] [--threads 2]
+    python bench/query_latency.py [--repeat 20] [--engine rules|hybrid] [--threads 1]
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=20, help="passes over the phrasings")
     ap.add_argument("--engine", choices=["rules", "hybrid"], default="rules",
                     help="rules alone, or rules + the learned tagger (jobsearch.query.hybrid)")
-    ap.add_argument("--threads", type=int, default=2, help="ONNX Runtime threads of the tagger")
+    ap.add_argument("--threads", type=int, default=1, help="ONNX Runtime threads of the tagger")
     args = ap.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "query"))
     import test_constraints

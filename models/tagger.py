@@ -134,9 +134,10 @@ def predict(net, rows: list, tags: Sequence[str], texts: Sequence[str]) -> tuple
 
 
 def train(*, layers: int, rank: int, alpha: float, budget_s: float, n_train: int, n_test: int, seed: int,
-          lr: float, batch_size: int, log=print) -> tuple:  # noqa: ANN001
-    """Train within `budget_s` seconds (learning rate decays over the budget). Returns
-    (net, metrics)."""
+          lr: float, batch_size: int, init: Path | None = None, log=print) -> tuple:  # noqa: ANN001
+    """Train within `budget_s` seconds (learning rate decays over the budget), from `init`
+    (a saved adapter: a warm start, e.g. a second budget on a busy machine) when given.
+    Returns (net, metrics)."""
     import torch
 
     from jobsearch.query.tagger_net import QueryTaggerNet, add_adapters, base_bert
@@ -150,6 +151,10 @@ def train(*, layers: int, rank: int, alpha: float, budget_s: float, n_train: int
     bert = base_bert(base_path(), layers)
     add_adapters(bert, rank=rank, alpha=alpha)
     net = QueryTaggerNet(bert, len(TAGS), len(QUERY_TYPES))
+    if init is not None:
+        from jobsearch.query.tagger_net import load_state
+
+        net.load_state_dict(load_state(init / ADAPTER_FILE), strict=False)
     params = [p for p in net.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01, fused=True)  # one kernel per step: less overhead
     start = time.perf_counter()
@@ -213,6 +218,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", type=Path, default=SHIPPED)
+    ap.add_argument("--init", type=Path, help="warm start from this adapter folder")
     args = ap.parse_args(argv)
     if args.command == "build":
         from jobsearch.query.learned import tagger_dir
@@ -224,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     torch.set_num_threads(args.threads)
     net, metrics = train(layers=args.layers, rank=args.rank, alpha=args.alpha, budget_s=args.budget_s,
                          n_train=args.n_train, n_test=args.n_test, seed=args.seed, lr=args.lr,
-                         batch_size=args.batch_size)
+                         batch_size=args.batch_size, init=args.init)
     save_adapter(net, args.out, layers=args.layers, rank=args.rank, alpha=args.alpha, metrics=metrics)
     print(json.dumps(metrics, indent=1))
 

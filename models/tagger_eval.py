@@ -85,7 +85,7 @@ def held_out(engine: Any, tagger: Any, *, n: int, seed: int = 1, min_score: floa
     for name, pred in (("rules", rules), ("model", model), ("both", both)):
         exact, overlap = span_f1(gold, pred), _overlap_f1(gold, pred)
         # "constraints": the kinds that become filters (role, skill, period are meaning or glue)
-        keep = [[s for s in spans if s[2] not in MEANING_KINDS] for spans in (gold, pred)]
+        keep = [[[s for s in ex if s[2] not in MEANING_KINDS] for ex in side] for side in (gold, pred)]
         exact["constraints"] = span_f1(*keep)["all"]
         overlap["constraints"] = _overlap_f1(*keep)["all"]
         out[name] = {"exact": exact, "overlap": overlap}
@@ -156,10 +156,10 @@ def dev_engines(path: Path, tagger: Any) -> dict[str, Any]:
     return {"rules": lambda _r: rules, "rules+model": lambda _r: hybrid}
 
 
-def markdown(held: dict[str, Any], dev: dict[str, Any] | None) -> str:
-    lines = ["| span kind | support | rules F1 | model F1 | both F1 | rules overlap F1 | model overlap F1 | both overlap F1 |",
+def markdown(held: dict[str, Any] | None, dev: dict[str, Any] | None) -> str:
+    lines = [] if held is None else ["| span kind | support | rules F1 | model F1 | both F1 | rules overlap F1 | model overlap F1 | both overlap F1 |",
              "|---|---|---|---|---|---|---|---|"]
-    for k in (*SPAN_KINDS, "constraints", "all"):
+    for k in (*SPAN_KINDS, "constraints", "all") if held else ():
         sup = held["model"]["exact"][k]["support"]
         cells = [f"{held[s]['exact'][k]['f1']:.3f}" for s in ("rules", "model", "both")]
         cells += [f"{held[s]['overlap'][k]:.3f}" for s in ("rules", "model", "both")]
@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     tagger = QueryTagger(args.model_dir) if args.model_dir else load_tagger()
     if tagger is None:
         raise SystemExit("no query tagger ships with this checkout (jobsearch/query/tagger/)")
-    held = held_out(RuleQueryEngine(), tagger, n=args.n_test)
+    held = held_out(RuleQueryEngine(), tagger, n=args.n_test) if args.n_test else None
     dev = dev_set(args.dev, dev_engines(args.dev, tagger)) if args.dev.is_file() else None
     print(markdown(held, dev))
     if args.json:

@@ -89,14 +89,12 @@ def _call(name: str, args: dict[str, Any], tag: str) -> dict[str, Any]:
 
 def _answer(tagged: Any, asked: dict[str, Any], results: dict[str, Any]) -> dict[str, Any]:
     """Constraints from the tagged spans; IDs from what the tools said about each span; the
-    semantic text from the occupation titles the tools found (English), else the role words."""
+    semantic text from the role and skill words (a real LLM would also translate them)."""
     by_span = {cid.split("_")[1]: results.get(cid, {}) for cid in asked}
     constraints, meaning = [], []
     for s in tagged.spans:
         got = by_span.get(f"{s.kind}:{s.start}", {})
-        if s.kind == "role":
-            meaning.append(got.get("title") or s.text)
-        elif s.kind == "skill":
+        if s.kind in ("role", "skill"):
             meaning.append(s.text)
         elif s.kind != "period" and s.kind != "schedule":
             ids = [i for v in got.values() if isinstance(v, list) for i in v]

@@ -31,8 +31,11 @@ CUES: dict[str, tuple[str, tuple[str, ...]]] = {
     "seniority": ("{} jobs", ("seniority",)),
     "emptype": ("{} jobs", ("employment_type",)),
 }
-# Below this mean tag probability a span is not used.
+# Below this mean tag probability a span is not used; names (a common word read as a town,
+# "plain", "mobile") must be surer than the closed-vocabulary kinds.
 MIN_SPAN_SCORE = 0.6
+MIN_NAME_SCORE = 0.85
+_NAMES = frozenset({"place", "xplace", "company", "xcompany"})
 _TIDY = re.compile(r"\s+([,;:])|([,;:])(?=\s*[,;:]|$)|^\s*[,;:]\s*")
 
 
@@ -54,6 +57,9 @@ class HybridQueryEngine:
         self.min_score = min_score
         self.model_id = f"rules+tagger-{tagger.version}"
 
+    def _floor(self, kind: str) -> float:
+        return max(self.min_score, MIN_NAME_SCORE) if kind in _NAMES else self.min_score
+
     def __getattr__(self, name: str) -> Any:  # companies, members, paystats: the rules' own
         return getattr(self.rules, name)
 
@@ -65,8 +71,10 @@ class HybridQueryEngine:
         text = parsed.text if isinstance(parsed.text, str) else normalize_query(text)
         tagged = self.tagger.tag(text)
         claimed = _claimed(text, parsed)
-        missed = [s for s in tagged.spans if s.kind in CUES and s.score >= self.min_score
-                  and not _overlaps(s.start, s.end, claimed)]
+        # Missed = words the rules left as meaning: what they consumed without a chip
+        # ("hybrid ok" accepts hybrid, it does not ask for it) is their reading too.
+        missed = [s for s in tagged.spans if s.kind in CUES and s.score >= self._floor(s.kind)
+                  and not _overlaps(s.start, s.end, claimed) and _in_meaning(s.text, parsed.semantic_text)]
         if not missed:
             return HybridParse(parsed, tagged, ())
         filters = parsed.filters.model_dump()
@@ -143,6 +151,10 @@ def _claimed(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
             out.append((at, at + len(span)))
             at = low.find(span, at + 1)
     return out
+
+
+def _in_meaning(phrase: str, meaning: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", meaning, flags=re.I) is not None
 
 
 def _overlaps(a: int, b: int, ranges: Iterable[tuple[int, int]]) -> bool:

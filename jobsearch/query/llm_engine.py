@@ -86,8 +86,10 @@ class QueryTools:
 
     def _resolve(self, kind: str, name: str, fields: tuple[str, ...]) -> dict[str, Any]:
         sub = self.rules.parse(CUES[kind][0].format(name))
-        got = {f: getattr(sub.filters, f) for f in fields if getattr(sub.filters, f)}
-        return {"name": name, **got} if got else {"name": name, "error": "not found"}
+        # "unknown:<name>" is the rules' marker for a name the served postings lack
+        got = {f: [v for v in getattr(sub.filters, f) if not str(v).startswith("unknown:")] for f in fields}
+        got = {f: v for f, v in got.items() if v}
+        return {"name": name, **got} if got else {"name": name, "error": "not found in the served postings"}
 
     def _pay(self, occupation: str, place: str) -> dict[str, Any]:
         from jobsearch.taxonomy.occupations import match_occupation

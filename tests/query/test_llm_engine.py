@@ -50,7 +50,7 @@ def test_tool_calls_round_trip_and_only_narrow(tagger, rules) -> None:
                     assert set(getattr(f, name)) <= set(getattr(base, name)), (text, name)
             for name in ("exclude_location_ids", "exclude_company_ids"):
                 assert set(getattr(f, name)) >= set(getattr(base, name))
-            assert got.semantic_text  # the answer's English meaning (occupation titles)
+            assert got.semantic_text  # the answer's meaning (role and skill words)
     assert app.state.requests >= 6  # a tool-call turn and an answer turn per query
     assert "resolve_place" in app.state.tool_calls
 
