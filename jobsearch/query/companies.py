@@ -184,8 +184,11 @@ class CompanyMatcher:
         return n, q.original[toks[i][0] : toks[i + n - 1][1]]
 
     def _misspelt(self, q: QueryText, toks: list, i: int, draft: Draft) -> tuple[int, list[Company]] | None:
-        """"at Contosso": the index's closest company name within two edits, with a did-you-mean."""
-        for n in range(min(self.max_words, len(toks) - i), 0, -1):
+        """"at Contosso": the index's closest company name within two edits, with a did-you-mean.
+        Only a capitalised name is taken for a misspelt one ("at a small clinic" is not)."""
+        if not q.is_capitalised(toks[i][0]) or q.original.isupper() or q.original.istitle():
+            return None
+        for n in range(min(self.max_words, 3, len(toks) - i), 0, -1):
             words = toks[i : i + n]
             key = company_key(" ".join(w[2] for w in words))
             if len(key) < 5:

@@ -99,6 +99,10 @@ class PlaceIndex:
                 self.countries[key] = code
         self.countries.update(COUNTRY_ALIASES)
         self.max_words = max(len(k.split()) for k in (*self.cities, *self.metros, *self.countries))
+        # First words of every name: a word that starts none is skipped without a look-up.
+        self.first_words = frozenset(k.split()[0] for k in (*self.cities, *self.metros, *self.countries,
+                                                            *self.states, *self.state_codes))
+        self._near: dict[tuple[str, float], list[str]] = {}
         ids = list(g.cities)
         self._ids = np.array(ids)
         self._lat = np.radians(np.array([g.cities[i].lat for i in ids]))
@@ -113,7 +117,16 @@ class PlaceIndex:
         }
 
     def within_km(self, city: City, radius_km: float) -> list[str]:
-        """IDs of cities within `radius_km` of `city` (itself first, then by population)."""
+        """IDs of cities within `radius_km` of `city` (itself first, then by population);
+        remembered (a few thousand answers), so a popular "near X" costs one look-up."""
+        key = (city.id, radius_km)
+        if key not in self._near:
+            if len(self._near) >= 4096:
+                self._near.clear()
+            self._near[key] = self._within_km(city, radius_km)
+        return list(self._near[key])
+
+    def _within_km(self, city: City, radius_km: float) -> list[str]:
         la, lo = math.radians(city.lat), math.radians(city.lon)
         h = np.sin((self._lat - la) / 2) ** 2 + math.cos(la) * np.cos(self._lat) * np.sin((self._lon - lo) / 2) ** 2
         dist = 2 * 6371.0 * np.arcsin(np.sqrt(h))

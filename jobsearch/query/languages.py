@@ -16,10 +16,14 @@ from jobsearch.taxonomy.translations import GRAMMAR, TERMS
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
+_WORDS = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
 @dataclass(frozen=True)
 class Language:
     code: str
-    terms: re.Pattern[str]
+    words: frozenset[str]  # distinctive one-word terms (folded)
+    phrases: tuple[str, ...]  # distinctive terms of several words (folded)
     everything: re.Pattern[str]
     english: dict[str, str]  # folded foreign phrase -> English
 
@@ -37,9 +41,10 @@ def languages() -> dict[str, Language]:
     for code, terms in TERMS.items():
         english = {fold(k): v for k, v in GRAMMAR.get(code, {}).items()}
         english.update({fold(k): v for k, v in terms.items()})
-        bounded = code != "ja"
-        out[code] = Language(code, _pattern([fold(k) for k in terms], bounded=bounded),
-                             _pattern(list(english), bounded=bounded), english)
+        folded = [fold(k) for k in terms]
+        out[code] = Language(code, frozenset(k for k in folded if _WORDS.fullmatch(k)),
+                             tuple(k for k in folded if not _WORDS.fullmatch(k)),
+                             _pattern(list(english), bounded=code != "ja"), english)
     return out
 
 
@@ -48,11 +53,13 @@ def detect(text: str) -> str | None:
     if _JAPANESE.search(text):
         return "ja"
     folded = fold(text)
+    words = set(_WORDS.findall(folded))
+    padded = f" {' '.join(_WORDS.findall(folded))} "
     best, hits = None, 0
     for code, lang in languages().items():
         if code == "ja":
             continue
-        n = sum(len(m.group()) for m in lang.terms.finditer(folded))
+        n = sum(len(w) for w in words & lang.words) + sum(len(p) for p in lang.phrases if f" {p} " in padded)
         if n > hits:
             best, hits = code, n
     return best

@@ -189,14 +189,14 @@ class PlaceParser:
 
     def _match(self, q: QueryText, toks: list, i: int) -> Found | None:
         """Longest name starting at token i (words joined by spaces, hyphens, dots)."""
-        if i >= len(toks):
+        if i >= len(toks) or toks[i][2] not in self.ix.first_words:
             return None
         ix = self.ix
-        for n in range(min(ix.max_words, len(toks) - i), 0, -1):
-            if n > 1 and not _JOINER.match(q.s[toks[i + n - 2][1] : toks[i + n - 1][0]]):
-                continue
-            if any(not _JOINER.match(q.s[toks[j][1] : toks[j + 1][0]]) for j in range(i, i + n - 1)):
-                continue
+        # The words a name can span: up to the first gap that is not a joiner (linear, once).
+        run, most = 1, min(ix.max_words, len(toks) - i)
+        while run < most and _JOINER.match(q.s[toks[i + run - 1][1] : toks[i + run][0]]):
+            run += 1
+        for n in range(run, 0, -1):
             key = " ".join(t[2] for t in toks[i : i + n])
             if key in ix.metros:
                 return Found("metro", i, i + n, ix.metros[key])
