@@ -58,6 +58,9 @@ def score_dev(system: str, queries: list[DevQuery], *, checkpoint: Path | None =
 
         out = {}
         for q in queries:  # BM25 statistics of the judged pool itself: a keyword re-ranker
+            if not q.postings:  # nothing was judged for this query (every system returned nothing)
+                out[q.qid] = np.zeros(0)
+                continue
             bm = bm25s.BM25()
             bm.index(bm25s.tokenize([posting_text(r) for r in q.postings], stopwords="en", show_progress=False),
                      show_progress=False)

@@ -117,7 +117,7 @@ def summarise(per: list[dict[str, Any]], pred: list[int], ref: list[int]) -> dic
         out: dict[str, Any] = {
             "n": len(rows), "answerable": len(ans),
             "ndcg@10": _mean([r["ndcg@10"] for r in ans]),
-            "p@10": _mean([r["p@10"] for r in rows]),
+            "p@10": _mean([r["p@10"] for r in rows if r["n"]]),  # over queries with a judged pool
             "first_good_answerable": _mean([float(r["first_good"]) for r in ans]),
             "kendall_tau": _mean(taus),
         }

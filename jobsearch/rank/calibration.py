@@ -142,7 +142,8 @@ class ScoreCalibration:
         The strong map is isotonic regression of (grade >= 3) on the score. The "good" cut
         is the lowest score above which the fitted P(strong) reaches `precision` (so a
         "good" label is right that often on the fitted pairs), "excellent" the lowest where
-        the mean grade above it reaches 3.5, "fair" where P(grade >= 2) reaches one half."""
+        P(grade = 4) reaches 3/4 (at or above "good"), "fair" where P(grade >= 2) reaches
+        one half (at or below "good")."""
         s = np.asarray(scores, dtype=np.float64).reshape(-1)
         g = np.asarray(grades).reshape(-1)
         if s.shape != g.shape or s.size < 10:
@@ -157,7 +158,7 @@ class ScoreCalibration:
         top = float(s.max()) + 1e-6
         good = _first_at(x, y_strong, precision, top)
         fair = min(_first_at(x, y_fair, 0.5, top), good)
-        exc = max(_first_at(x, y_exc, 0.5, top), good)
+        exc = max(_first_at(x, y_exc, 0.75, top), good)
         kx, ky = _knots(x, y_strong)
         return cls([fair, good, exc], kx, ky, scale=scale, model_id=model_id, meta=meta)
 
