@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from jobsearch.operator.validation import validate_objects
 
 ON = {"models": {"queryModel": {"enabled": True, "version": "3"}},
