@@ -79,7 +79,8 @@ def load_checkpoint(folder: Path, *, layers: int | None = None) -> Any:
     model = AutoModelForSequenceClassification.from_pretrained(str(folder), num_labels=1, local_files_only=True)
     if layers is not None:
         prune(model, layers)
-    return model.eval()
+    # Checkpoints may be stored in fp16 (an accelerator run); export and score in fp32.
+    return model.float().eval()
 
 
 def prune(model: Any, layers: int) -> Any:

@@ -33,3 +33,18 @@ def test_the_shipped_ranker_loads_and_verifies() -> None:
                                                          "CNC Operator (entry). Skills: lathe."])
     assert scores.shape == (2,) and scores[0] > scores[1]
     assert ranker.calibration is not None
+
+
+def test_retrieval_calibration_goes_beside_the_retriever(tmp_path: Path) -> None:
+    from jobsearch.rank.calibration import ScoreCalibration
+
+    source = tmp_path / "shipped"
+    source.mkdir()
+    ScoreCalibration([0.3, 0.5, 0.6], [0.3, 0.6], [0.0, 1.0], scale="retrieval-cosine").save(
+        source / "retrieval-calibration.json")
+    models = tmp_path / "models"
+    assert install_shipped(models, source=source) == []  # no retriever exported yet: nothing to pair with
+    (models / "retriever" / "1").mkdir(parents=True)
+    (models / "retriever" / "1" / "manifest.json").write_text("{}")
+    assert install_shipped(models, source=source) == ["retrieval calibration retriever/1/calibration.json"]
+    assert install_shipped(models, source=source) == []
