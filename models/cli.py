@@ -371,6 +371,32 @@ def ranker_bundle(
     typer.echo(json.dumps(counts, indent=1))
 
 
+@app.command("ranker-finish")
+def ranker_finish(
+    run_dir: Annotated[Path, typer.Option("--run", help="the accelerator run's output folder (student parts, eval_scores.npz)")],
+    out: Annotated[Path, typer.Option(help="student checkpoint folder to write (HF, tokenizer, calibration files)")],
+    bundle: Annotated[Path, typer.Option(help="the bundle the run read")] = Path(".rankdata"),
+    layers: Annotated[int | None, typer.Option(help="layers of the saved student (default: the run's metrics.json)")] = None,
+) -> None:
+    """Assemble the student checkpoint from an accelerator run's fp16 parts and fit its two
+    calibrations (ranker logits, retrieval cosines) on the run's val pools (policy grades)."""
+    from jobsearch.models.calibrate import fit_run
+    from jobsearch.models.student_checkpoint import assemble
+
+    metrics_path = run_dir / "metrics.json"
+    if not metrics_path.exists():
+        raise typer.BadParameter(f"no metrics.json in {run_dir}: not a scripts/gpu_train_ranker.py output")
+    metrics = json.loads(metrics_path.read_text())
+    layers = layers or (metrics.get("student_saved") or {}).get("layers")
+    if not layers:
+        raise typer.BadParameter("the run saved no student; pass --layers")
+    keep = {k: metrics.get(k) for k in ("device", "policy", "distill_set", "teacher_train", "args")}
+    assemble(run_dir, out, layers=int(layers), extra={"source": "scripts/gpu_train_ranker.py", **keep})
+    report = fit_run(run_dir, bundle, out, model_id=f"ranker-minilm-L{layers}-{out.name}")
+    typer.echo(json.dumps(report, indent=1))
+    typer.echo(f"-> {out}")
+
+
 @app.command("serve-policy")
 def serve_policy(
     port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8089,

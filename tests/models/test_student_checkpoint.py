@@ -38,3 +38,11 @@ def test_assemble_a_pruned_student(tmp_path) -> None:
     loaded = load_checkpoint(out)
     assert loaded.config.num_hidden_layers == 1 and (out / "tokenizer.json").exists()
     assert torch.allclose(loaded.bert.embeddings.word_embeddings.weight.half(), emb)
+
+
+def test_finish_refuses_a_folder_that_is_not_a_run(tmp_path) -> None:
+    from jobsearch.models.cli import app
+    from typer.testing import CliRunner
+
+    r = CliRunner().invoke(app, ["ranker-finish", "--run", str(tmp_path), "--out", str(tmp_path / "o")])
+    assert r.exit_code != 0 and "no metrics.json" in r.output
