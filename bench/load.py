@@ -210,7 +210,7 @@ def find_knee(steps: list[Step], *, slo_ms: float, step_seconds: float) -> dict[
 
 async def run(url: str, rates: list[float], *, step_seconds: float, max_in_flight: int,
               timeout_s: float, seed: int, slo_ms: float, head_share: float = 0.6,
-              stop_past_knee: bool = True, knee: float | None = None) -> dict[str, Any]:
+              stop_past_knee: bool = True, capacity: float | None = None) -> dict[str, Any]:
     rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=url, timeout=timeout_s,
                                  limits=httpx.Limits(max_connections=max_in_flight)) as client:
@@ -238,7 +238,8 @@ async def run(url: str, rates: list[float], *, step_seconds: float, max_in_fligh
         computed_at_end = await _searches_computed(client)
         await asyncio.sleep(5)
         computed_after = await _searches_computed(client) - computed_at_end
-    capacity = max((s.throughput_rps for s in steps if knee is None or s.offered_rps <= knee), default=0.0)
+    # Capacity: given (the saturation throughput of an earlier ramp), else the best seen here.
+    capacity = capacity or max((s.throughput_rps for s in steps), default=0.0)
     return {
         "machine": machine(),
         "recovery_s": recovery[0] if recovery else None,
@@ -347,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--knee", type=float, help="capacity knee (searches/s) of an earlier run: with --multiples, "
                         "the steps are multiples of it")
     parser.add_argument("--multiples", default="0.5,1,2,3,4,5", help="steps as multiples of --knee")
+    parser.add_argument("--capacity", type=float, help="searches/s the server sustains (an earlier ramp's best "
+                        "throughput): goodput is reported as a share of it")
     parser.add_argument("--no-stop", action="store_true", help="run every step, even past the knee (overload curve)")
     parser.add_argument("--out", type=Path, default=Path("bench/results/load.json"))
     args = parser.parse_args(argv)
@@ -364,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
         require_loopback(args.url)
         result = asyncio.run(run(args.url, rates, step_seconds=args.step_seconds, max_in_flight=args.max_in_flight,
                                  timeout_s=args.timeout, seed=args.seed, slo_ms=args.slo_ms,
-                                 head_share=args.head_share, stop_past_knee=not args.no_stop, knee=args.knee))
+                                 head_share=args.head_share, stop_past_knee=not args.no_stop,
+                                 capacity=args.capacity))
     finally:
         if proc is not None:
             proc.terminate()
