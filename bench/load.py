@@ -57,7 +57,7 @@ class Step:
     max_ms: float | None = None
     rejected_503: int = 0  # answered 503 by the server (load shedding), counted in `errors` too
     rejected_p99_ms: float | None = None  # how fast those came back
-    goodput_rps: float = 0.0  # 200s per second of the step
+    goodput_rps: float = 0.0  # 200s within the SLO (--slo-ms) per second of the step
 
     @property
     def error_ratio(self) -> float:
@@ -118,7 +118,8 @@ async def _recovery(client: httpx.AsyncClient, mix: QueryMix, *, limit_s: float 
 
 
 async def run_step(client: httpx.AsyncClient, mix: QueryMix, rate: float, *, seconds: float,
-                   max_in_flight: int, rng: random.Random, probe: list[float | None] | None = None) -> Step:
+                   max_in_flight: int, rng: random.Random, probe: list[float | None] | None = None,
+                   slo_ms: float = 500.0) -> Step:
     step, latencies, tasks = Step(offered_rps=rate), [], []
     rejected: list[float] = []
     in_flight = 0
@@ -161,7 +162,7 @@ async def run_step(client: httpx.AsyncClient, mix: QueryMix, rate: float, *, sec
     await asyncio.gather(*tasks)
     step.duration_s = round(time.perf_counter() - start, 3)
     step.throughput_rps = round(step.ok / step.duration_s, 3)
-    step.goodput_rps = round(step.ok / seconds, 3)
+    step.goodput_rps = round(sum(1 for ms in latencies if ms <= slo_ms) / seconds, 3)  # late answers are not good
     step.rejected_503 = len(rejected)
     rejected.sort()
     step.rejected_p99_ms = _pct(rejected, 0.99)
@@ -226,7 +227,7 @@ async def run(url: str, rates: list[float], *, step_seconds: float, max_in_fligh
         for i, rate in enumerate(rates):
             last = i == len(rates) - 1
             step = await run_step(client, mix, rate, seconds=step_seconds, max_in_flight=max_in_flight, rng=rng,
-                                  probe=recovery if last and not stop_past_knee else None)
+                                  probe=recovery if last and not stop_past_knee else None, slo_ms=slo_ms)
             steps.append(step)
             print(json.dumps({"rate": rate, "ok": step.ok, "p50": step.p50_ms, "p95": step.p95_ms, "p99": step.p99_ms,
                               "throughput": step.throughput_rps, "errors": step.errors, "shed": step.shed}),
