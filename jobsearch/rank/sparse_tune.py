@@ -129,7 +129,7 @@ def judged_ndcg(score: Callable[[str, list[str]], np.ndarray], judged: Sequence[
         pool = entry["judged"]
         texts = [record_text(j["posting"]) for j in pool]
         grades = np.array([j["grade"] for j in pool], dtype=float)
-        if grades.max() <= 0:
+        if not len(grades) or grades.max() <= 0:
             continue
         s = score(judged_query_side(entry), texts)
         values.append(ndcg_at(grades[np.argsort(-s, kind="stable")].tolist(), k))
