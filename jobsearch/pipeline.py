@@ -432,12 +432,12 @@ def open_pipeline(
     corpus_dir: Path | None = None,
     *,
     warm: bool = True,
-    ranker: bool = True,
+    ranker: bool = False,
     rank_depth: int = RANK_DEPTH,
     models_dir: Path | None = None,
 ) -> SearchPipeline:
     """The embedded pipeline over the data home (or the given index and corpus). With
-    `ranker` (the default) the newest cross-encoder under `<models>/ranker/` re-ranks the
+    `ranker` the newest cross-encoder under `<models>/ranker/` re-ranks the
     top `rank_depth` candidates; without one installed, answers keep retrieval order."""
     from jobsearch import home
     from jobsearch.catalog import catalog_of

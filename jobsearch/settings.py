@@ -101,7 +101,7 @@ class ServeSettings:
     """Requests waiting for a slot; beyond it: 503 with Retry-After at once."""
     queue_timeout_s: float = 1.0
     """Longest wait in the queue (seconds) before a 503."""
-    ranker: bool = True
+    ranker: bool = False
     """Re-rank with the cross-encoder under <data home>/models/ranker/ when one is installed
     (docs/ranker.md); off or absent: retrieval order."""
     rank_depth: int = 100
