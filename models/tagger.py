@@ -16,6 +16,7 @@ import random
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from jobsearch.models.intent import QUERY_TYPES
@@ -95,7 +96,8 @@ def span_f1(gold: Sequence[Sequence[tuple[int, int, str]]], pred: Sequence[Seque
     fp = dict.fromkeys(kinds, 0)
     fn = dict.fromkeys(kinds, 0)
     for g, p in zip(gold, pred, strict=True):
-        gs, ps = {tuple(s[:3]) for s in g}, {tuple(s[:3]) for s in p}
+        gs: set[tuple[Any, ...]] = {tuple(s[:3]) for s in g}
+        ps: set[tuple[Any, ...]] = {tuple(s[:3]) for s in p}
         for s in ps:
             hit = s in gs
             for k in (s[2], "all"):
@@ -127,7 +129,7 @@ def predict(net, rows: list, tags: Sequence[str], texts: Sequence[str]) -> tuple
             p = torch.softmax(tl, -1)
             for i, r in enumerate(chunk):
                 n = len(r[0])
-                spans.append(decode_spans(r[3], p[i, :n].argmax(-1).numpy(), p[i, :n].max(-1).values.numpy(), tags))
+                spans.append(decode_spans(r[3], p[i, :n].argmax(-1).numpy(), p[i, :n].max(-1).values.numpy(), list(tags)))
             intents += il.argmax(-1).tolist()
     del texts
     return spans, intents

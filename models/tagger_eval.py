@@ -160,6 +160,7 @@ def markdown(held: dict[str, Any] | None, dev: dict[str, Any] | None) -> str:
     lines = [] if held is None else ["| span kind | support | rules F1 | model F1 | both F1 | rules overlap F1 | model overlap F1 | both overlap F1 |",
              "|---|---|---|---|---|---|---|---|"]
     for k in (*SPAN_KINDS, "constraints", "all") if held else ():
+        assert held is not None
         sup = held["model"]["exact"][k]["support"]
         cells = [f"{held[s]['exact'][k]['f1']:.3f}" for s in ("rules", "model", "both")]
         cells += [f"{held[s]['overlap'][k]:.3f}" for s in ("rules", "model", "both")]

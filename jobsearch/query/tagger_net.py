@@ -86,11 +86,16 @@ def base_bert(model_path: str, layers: int) -> nn.Module:
     return bert
 
 
+def _layers(bert: nn.Module) -> list[nn.Module]:
+    """The transformer blocks of a BertModel (typed: `bert.encoder.layer` reads as Tensor | Module)."""
+    return list(bert.get_submodule("encoder.layer").children())  # a ModuleList
+
+
 def add_adapters(bert: nn.Module, *, rank: int, alpha: float) -> None:
     """Freeze the base; wrap every ADAPTED projection in a LoRALinear; layer norms train."""
     for p in bert.parameters():
         p.requires_grad_(False)
-    for layer in bert.encoder.layer:
+    for layer in _layers(bert):
         for path in ADAPTED:
             parent_path, _, name = path.rpartition(".")
             parent = layer.get_submodule(parent_path)
@@ -102,7 +107,7 @@ def add_adapters(bert: nn.Module, *, rank: int, alpha: float) -> None:
 
 def merge_adapters(bert: nn.Module) -> None:
     """Replace every LoRALinear by a plain Linear with the adapter folded in (for export)."""
-    for layer in bert.encoder.layer:
+    for layer in _layers(bert):
         for path in ADAPTED:
             parent_path, _, name = path.rpartition(".")
             parent = layer.get_submodule(parent_path)
