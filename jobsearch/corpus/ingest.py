@@ -137,9 +137,11 @@ def _extra_checks(p: Posting) -> list[str]:
     if p.salary is not None and not known_currency(p.salary.currency):
         reasons.append(f"salary.currency: unknown currency {p.salary.currency!r} "
                        f"(known: {', '.join(sorted(USD_PER_UNIT))})")
-    if p.apply_url is not None and not p.apply_url.startswith(("https://", "http://")):
-        # Shown as a link on the page: only web addresses, never javascript: or file: URLs.
-        reasons.append(f"apply_url: {_short(p.apply_url)} is not an http(s) URL")
+    if p.apply_url is not None and not (p.apply_url.startswith(("https://", "http://"))
+                                        or (p.apply_url.startswith("/") and not p.apply_url.startswith("//"))):
+        # Shown as a link on the page: web addresses or this site's own pages (the generated
+        # corpus's demo company pages), never javascript:, file: or protocol-relative URLs.
+        reasons.append(f"apply_url: {_short(p.apply_url)} is not an http(s) URL or a path on this site")
     return reasons
 
 

@@ -100,7 +100,8 @@ def test_disabled_tower_renders_exactly_the_chart_without_it(
 def test_encoder_dir_override_and_non_pvc_storage(chart: Any, by_name: Any) -> None:
     import helm_python as helm
 
-    s3 = {"storageUri": "s3://models-bucket/jobsearch", "queryEncoder": {"enabled": True}}
+    # The ranker off: off-pvc it needs its own folder (tests/charts/test_chart_ranker.py).
+    s3 = {"storageUri": "s3://models-bucket/jobsearch", "queryEncoder": {"enabled": True}, "ranker": {"enabled": False}}
     with pytest.raises(helm.HelmError, match="models.queryEncoder"):
         _render(chart, {"models": s3})
     objects = _render(chart, {"models": s3, "transformer": {"encoderDir": "/data/tokenizers/query/1"}})

@@ -51,7 +51,8 @@ def _cards(page) -> list[dict]:  # noqa: ANN001
 
 def test_demo_search_shows_chips_and_only_matching_jobs(page, web_url: str, screenshot_dir: Path) -> None:  # noqa: ANN001
     page.goto(web_url + "/")
-    assert page.locator("#member option").count() > 1, "the member picker lists demo members"
+    # The picker fills from /v1/members after the page loads: wait for it, do not race it.
+    page.wait_for_function("document.querySelectorAll('#member option').length > 1", timeout=15_000)
     now = datetime.now(UTC)
     got = _search(page, DEMO)
     assert got["request"]["query"] == DEMO and got["request"]["remove"] == []
