@@ -110,3 +110,31 @@ def exact_topk(rows: np.ndarray, queries: np.ndarray, k: int, allowed: np.ndarra
     ids = np.stack([np.lexsort((np.arange(sc.shape[1]), -row))[:k] for row in sc])
     scores = np.take_along_axis(sc, ids, 1)
     return scores, np.where(np.isfinite(scores), ids, -1)
+
+
+# --- the search page in Playwright (tests/web) ------------------------------------------------
+
+PAGE_TIMEOUT_MS = 60_000
+
+
+def open_page(browser, *, width: int, height: int):  # noqa: ANN001, ANN201 - playwright objects
+    """A fresh browser context and page; `page.errors` collects uncaught script errors.
+    Returns (context, page): close the context when done."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    pg = context.new_page()
+    pg.set_default_timeout(PAGE_TIMEOUT_MS)
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    return context, pg
+
+
+def search_on_page(page, text: str) -> dict:  # noqa: ANN001
+    """Type `text` in the search box, press Enter, wait for the page to settle; returns the
+    search request and response bodies."""
+    import json
+
+    page.get_by_label("What job are you looking for?").fill(text)
+    with page.expect_response(lambda r: r.url.endswith("/v1/search")) as info:
+        page.keyboard.press("Enter")
+    page.wait_for_selector('#search-form[aria-busy="false"]')
+    return {"request": json.loads(info.value.request.post_data or "{}"), "response": info.value.json()}

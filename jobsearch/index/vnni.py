@@ -79,6 +79,19 @@ def has_fast_int8(dim: int) -> bool:
     return available_modes(dim)[0] != "plain"
 
 
+def _row_pointers(context, builder, signature, args):  # noqa: ANN001, ANN202 - numba codegen
+    """(row width, byte pointer to row r of X, byte pointer to row qi of Q8) for the
+    (X, r, Q8, qi) intrinsics."""
+    xty, _, qty, _ = signature.args
+    xa = context.make_array(xty)(context, builder, args[0])
+    qa = context.make_array(qty)(context, builder, args[2])
+    i8p = ir.IntType(8).as_pointer()
+    d = builder.extract_value(xa.shape, 1)
+    xrow = builder.gep(builder.bitcast(xa.data, i8p), [builder.mul(args[1], builder.extract_value(xa.strides, 0))])
+    qrow = builder.gep(builder.bitcast(qa.data, i8p), [builder.mul(args[3], builder.extract_value(qa.strides, 0))])
+    return d, xrow, qrow
+
+
 def _vnni_codegen(mode: int):
     """LLVM IR for sum_j u8(X[r, j] ^ 0x80) * Q8[qi, j] over whole vector steps. On a CPU
     without the instruction it compiles to 0: `choose_mode` never selects it there, and the
@@ -90,13 +103,7 @@ def _vnni_codegen(mode: int):
     def codegen(context, builder, signature, args):
         if not _supported(mode, target_features()):
             return i32(0)
-        xty, _, qty, _ = signature.args
-        xa = context.make_array(xty)(context, builder, args[0])
-        qa = context.make_array(qty)(context, builder, args[2])
-        i8p = ir.IntType(8).as_pointer()
-        d = builder.extract_value(xa.shape, 1)
-        xrow = builder.gep(builder.bitcast(xa.data, i8p), [builder.mul(args[1], builder.extract_value(xa.strides, 0))])
-        qrow = builder.gep(builder.bitcast(qa.data, i8p), [builder.mul(args[3], builder.extract_value(qa.strides, 0))])
+        d, xrow, qrow = _row_pointers(context, builder, signature, args)
         step = d.type(lanes * 4)
         dpbusd = cgutils.get_or_insert_function(
             builder.module, ir.FunctionType(vec, [vec, vec, vec]), f"llvm.x86.avx512.vpdpbusd.{lanes * 32}")
@@ -128,13 +135,7 @@ def _avx2_codegen():
     def codegen(context, builder, signature, args):
         if not _supported(AVX2, target_features()):
             return i32(0)
-        xty, _, qty, _ = signature.args
-        xa = context.make_array(xty)(context, builder, args[0])
-        qa = context.make_array(qty)(context, builder, args[2])
-        i8p = ir.IntType(8).as_pointer()
-        d = builder.extract_value(xa.shape, 1)
-        xrow = builder.gep(builder.bitcast(xa.data, i8p), [builder.mul(args[1], builder.extract_value(xa.strides, 0))])
-        qrow = builder.gep(builder.bitcast(qa.data, i8p), [builder.mul(args[3], builder.extract_value(qa.strides, 0))])
+        d, xrow, qrow = _row_pointers(context, builder, signature, args)
         mod = builder.module
         psign = cgutils.get_or_insert_function(mod, ir.FunctionType(v8, [v8, v8]), "llvm.x86.avx2.psign.b")
         maddubs = cgutils.get_or_insert_function(mod, ir.FunctionType(v16, [v8, v8]), "llvm.x86.avx2.pmadd.ub.sw")

@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from helpers import open_page, search_on_page
 
 from jobsearch.api import create_app
 from jobsearch.pipeline import SearchPipeline
@@ -29,21 +30,13 @@ def graded_url(pipeline) -> Iterator[str]:  # noqa: ANN001 - the session's Searc
 
 @pytest.fixture()
 def page(browser, graded_url: str):  # noqa: ANN001, ANN201 - playwright objects
-    context = browser.new_context(viewport={"width": 1200, "height": 1000}, locale="en-US")
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    pg.errors = []
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    context, pg = open_page(browser, width=1200, height=1000)
     yield pg
     context.close()
 
 
 def _search(page, text: str) -> dict:  # noqa: ANN001
-    page.get_by_label("What job are you looking for?").fill(text)
-    with page.expect_response(lambda r: r.url.endswith("/v1/search")) as info:
-        page.keyboard.press("Enter")
-    page.wait_for_selector('#search-form[aria-busy="false"]')
-    return info.value.json()
+    return search_on_page(page, text)["response"]
 
 
 def test_strong_matches_first_then_related_jobs(page, graded_url: str) -> None:  # noqa: ANN001

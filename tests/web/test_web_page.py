@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers import open_page, search_on_page
 
 from jobsearch.api import create_app
 from jobsearch.serve import ServeSettings, serve_in_background
@@ -22,23 +23,14 @@ TIMEOUT_MS = 60_000
 
 @pytest.fixture()
 def page(browser, web_url: str):  # noqa: ANN001, ANN201 - playwright objects
-    context = browser.new_context(viewport={"width": 1200, "height": 1100}, locale="en-US")
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    pg.errors = []  # uncaught script errors, checked by the tests
+    context, pg = open_page(browser, width=1200, height=1100)  # pg.errors: uncaught script errors
     pg.foreign = []  # any request that leaves this origin
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
     pg.on("request", lambda r: None if r.url.startswith((web_url, "data:")) else pg.foreign.append(r.url))
     yield pg
     context.close()
 
 
-def _search(page, text: str) -> dict:  # noqa: ANN001
-    page.get_by_label("What job are you looking for?").fill(text)
-    with page.expect_response(lambda r: r.url.endswith("/v1/search")) as info:
-        page.keyboard.press("Enter")
-    page.wait_for_selector('#search-form[aria-busy="false"]')
-    return {"request": json.loads(info.value.request.post_data or "{}"), "response": info.value.json()}
+_search = search_on_page
 
 
 def _cards(page) -> list[dict]:  # noqa: ANN001

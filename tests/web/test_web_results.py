@@ -9,27 +9,19 @@ import json
 import re
 
 import pytest
+from helpers import open_page, search_on_page
 
 TIMEOUT_MS = 60_000
 
 
 @pytest.fixture()
 def page(browser, web_url: str):  # noqa: ANN001, ANN201 - playwright objects
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    pg.errors = []
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    context, pg = open_page(browser, width=1280, height=900)
     yield pg
     context.close()
 
 
-def _search(page, text: str) -> dict:  # noqa: ANN001
-    page.get_by_label("What job are you looking for?").fill(text)
-    with page.expect_response(lambda r: r.url.endswith("/v1/search")) as info:
-        page.keyboard.press("Enter")
-    page.wait_for_selector('#search-form[aria-busy="false"]')
-    return {"request": json.loads(info.value.request.post_data or "{}"), "response": info.value.json()}
+_search = search_on_page
 
 
 def _axe(page, context: str | None = None) -> list[dict]:  # noqa: ANN001
