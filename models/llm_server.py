@@ -13,14 +13,14 @@ from typing import Any
 from jobsearch.models.intent import QueryIntent
 
 
-def policy_model_app(grader: Any, *, model_name: str = "jobsearch-policy", fail_first: int = 0) -> Any:
-    """FastAPI app with POST /v1/chat/completions and GET /v1/models.
-
-    fail_first: answer HTTP 503 to that many requests first (to exercise client retries).
-    `app.state.requests` counts the chat requests received."""
+def openai_app(title: str, model_name: str, answer: Any, *, fail_first: int = 0, delay_s: float = 0.0) -> Any:
+    """FastAPI app with GET /v1/models and POST /v1/chat/completions for one model: counts
+    requests (`app.state.requests`), answers 503 to the first `fail_first` (client retries),
+    404 to another model name, waits `delay_s`, then returns `answer(body)` (a chat
+    completion, see `reply`)."""
     from fastapi import FastAPI, HTTPException
 
-    app = FastAPI(title="jobsearch policy grader (OpenAI-compatible)")
+    app = FastAPI(title=title)
     app.state.requests = 0
     lock = threading.Lock()
 
@@ -37,6 +37,31 @@ def policy_model_app(grader: Any, *, model_name: str = "jobsearch-policy", fail_
             raise HTTPException(status_code=503, detail="warming up")
         if body.get("model") != model_name:
             raise HTTPException(status_code=404, detail=f"model {body.get('model')!r} not served; try {model_name!r}")
+        if delay_s:
+            time.sleep(delay_s)
+        return answer(body)
+
+    return app
+
+
+def reply(model: str, message: dict[str, Any], *, finish: str = "stop") -> dict[str, Any]:
+    """One chat completion carrying `message`."""
+    return {
+        "id": f"chatcmpl-{uuid.uuid4().hex[:12]}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "finish_reason": finish, "message": message}],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+    }
+
+
+def policy_model_app(grader: Any, *, model_name: str = "jobsearch-policy", fail_first: int = 0) -> Any:
+    """The policy grader as an OpenAI-compatible model (see `openai_app`): a user message
+    holding a grading batch gets the grades as JSON."""
+    from fastapi import HTTPException
+
+    def answer(body: dict[str, Any]) -> dict[str, Any]:
         fmt = (body.get("response_format") or {}).get("type")
         if fmt != "json_schema":
             raise HTTPException(status_code=400, detail=f"expected response_format json_schema, got {fmt!r}")
@@ -48,16 +73,8 @@ def policy_model_app(grader: Any, *, model_name: str = "jobsearch-policy", fail_
         except (IndexError, KeyError, ValueError) as exc:
             raise HTTPException(status_code=400, detail=f"user message is not a grading batch: {exc}") from exc
         graded = grader.grade(intent, job_ids)
-        answer = {"grades": [{"job_id": j, "grade": int(graded.grades[i]), "reason": "; ".join(graded.reasons(i))}
+        grades = {"grades": [{"job_id": j, "grade": int(graded.grades[i]), "reason": "; ".join(graded.reasons(i))}
                              for i, j in enumerate(job_ids)]}
-        return {
-            "id": f"chatcmpl-{uuid.uuid4().hex[:12]}",
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": model_name,
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": json.dumps(answer)}}],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        }
+        return reply(model_name, {"role": "assistant", "content": json.dumps(grades)})
 
-    return app
+    return openai_app("jobsearch policy grader (OpenAI-compatible)", model_name, answer, fail_first=fail_first)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 import uuid
 from typing import Any
+
+from jobsearch.models.llm_server import openai_app, reply
 
 _CONNECTION = re.compile(r"\b(connections?|know (someone|people|somebody))\b", re.I)
 _TOOL_FOR = {"place": "resolve_place", "xplace": "resolve_place", "company": "resolve_company",
@@ -23,28 +23,9 @@ def tagger_model_app(tagger: Any, *, model_name: str = "jobsearch-tagger", fail_
                      delay_s: float = 0.0, garbage: bool = False) -> Any:
     """FastAPI app with POST /v1/chat/completions (tools) and GET /v1/models.
     `app.state.requests` counts chat requests; `app.state.tool_calls` lists the calls made."""
-    from fastapi import FastAPI, HTTPException
+    from fastapi import HTTPException
 
-    app = FastAPI(title="jobsearch query tagger (OpenAI-compatible, tool calling)")
-    app.state.requests = 0
-    app.state.tool_calls = []
-    lock = threading.Lock()
-
-    @app.get("/v1/models")
-    def models() -> dict[str, Any]:
-        return {"object": "list", "data": [{"id": model_name, "object": "model", "owned_by": "jobsearch"}]}
-
-    @app.post("/v1/chat/completions")
-    def chat(body: dict[str, Any]) -> dict[str, Any]:
-        with lock:
-            app.state.requests += 1
-            n = app.state.requests
-        if n <= fail_first:
-            raise HTTPException(status_code=503, detail="warming up")
-        if body.get("model") != model_name:
-            raise HTTPException(status_code=404, detail=f"model {body.get('model')!r} not served; try {model_name!r}")
-        if delay_s:
-            time.sleep(delay_s)
+    def answer(body: dict[str, Any]) -> dict[str, Any]:
         messages = body.get("messages") or []
         users = [m for m in messages if m.get("role") == "user"]
         if not users:
@@ -55,18 +36,21 @@ def tagger_model_app(tagger: Any, *, model_name: str = "jobsearch-tagger", fail_
         except (KeyError, TypeError, ValueError) as exc:
             raise HTTPException(status_code=400, detail=f"user message is not a query: {exc}") from exc
         if garbage:
-            return _reply(model_name, {"role": "assistant", "content": "Sure! Here are some jobs you might like."})
+            return reply(model_name, {"role": "assistant", "content": "Sure! Here are some jobs you might like."})
         tagged = tagger.tag(text)
         results = {m["tool_call_id"]: json.loads(m["content"]) for m in messages if m.get("role") == "tool"}
         if not results and body.get("tools"):
             calls = _calls(tagged, text, member)
             if calls:
                 app.state.tool_calls += [c["function"]["name"] for c in calls]
-                return _reply(model_name, {"role": "assistant", "content": None, "tool_calls": calls},
+                return reply(model_name, {"role": "assistant", "content": None, "tool_calls": calls},
                               finish="tool_calls")
         asked = {c["id"]: c for m in messages if m.get("role") == "assistant" for c in m.get("tool_calls") or []}
-        return _reply(model_name, {"role": "assistant", "content": json.dumps(_answer(tagged, asked, results))})
+        return reply(model_name, {"role": "assistant", "content": json.dumps(_answer(tagged, asked, results))})
 
+    app = openai_app("jobsearch query tagger (OpenAI-compatible, tool calling)", model_name, answer,
+                     fail_first=fail_first, delay_s=delay_s)
+    app.state.tool_calls = []
     return app
 
 
@@ -102,12 +86,3 @@ def _answer(tagged: Any, asked: dict[str, Any], results: dict[str, Any]) -> dict
     return {"semantic_text": " ".join(meaning), "constraints": constraints}
 
 
-def _reply(model: str, message: dict[str, Any], *, finish: str = "stop") -> dict[str, Any]:
-    return {
-        "id": f"chatcmpl-{uuid.uuid4().hex[:12]}",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [{"index": 0, "finish_reason": finish, "message": message}],
-        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-    }
