@@ -34,6 +34,18 @@ ROOT = Path(__file__).resolve().parents[1]
 T0 = time.monotonic()
 
 
+
+def optimizer_step(loss, model, opt, sched) -> float:  # noqa: ANN001 - torch objects
+    """Backward, clip to norm 1, step optimiser and schedule, clear grads; the loss value."""
+    from torch import nn
+
+    loss.backward()
+    nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    sched.step()
+    opt.zero_grad(set_to_none=True)
+    return float(loss.detach())
+
 def _repo_modules() -> tuple[Any, Any, Any]:
     """PrefixCrossEncoder and the two losses, loaded from their files (the repo need not
     be installed; `jobsearch.models` maps to models/ only in an installed package)."""
@@ -343,12 +355,7 @@ def main() -> None:  # noqa: C901, PLR0915 - one linear script, stage by stage
             with amp(device):
                 logits = teacher(**enc).logits.squeeze(-1).float()
             loss = bce(logits, torch.tensor(tg[b] / 4.0, device=device))
-            loss.backward()
-            nn.utils.clip_grad_norm_(teacher.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad(set_to_none=True)
-            losses.append(float(loss.detach()))
+            losses.append(optimizer_step(loss, teacher, opt, sched))
             step += 1
             if step % 200 == 0:
                 run.log(f"teacher step {step}/{steps} loss {np.mean(losses[-100:]):.4f}")
@@ -431,12 +438,7 @@ def main() -> None:  # noqa: C901, PLR0915 - one linear script, stage by stage
                                                  [[compact_ids_cache[int(j)] for j in cand[i]] for i in bq]).float()
                 t = torch.tensor(t_logits[bq], device=device)
                 loss = listwise(s_scores, t) + 0.2 * margin(s_scores, t) if k > 1 else ((s_scores - t) ** 2).mean()
-                loss.backward()
-                nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-                opt.step()
-                sched.step()
-                opt.zero_grad(set_to_none=True)
-                losses.append(float(loss.detach()))
+                losses.append(optimizer_step(loss, model, opt, sched))
                 step += 1
                 if step % 200 == 0:
                     run.log(f"student L{layers} step {step}/{steps} loss {np.mean(losses[-100:]):.4f}")
