@@ -40,6 +40,14 @@ PLACES = ["in Seattle", "in Berlin", "in London", "in San Francisco Bay Area", "
 CONSTRAINTS = ["", "remote", "mostly remote", "hybrid", "posted this week", "above median pay",
                "not from staffing agencies", "senior", "entry level", "full time, 120k USD+",
                "remote, posted recently, not from staffing agencies"]
+# Wishes that vary the semantic text so `--head-share 0` really misses the response cache
+# (compositions alone repeat within a few hundred requests).
+SKILLS = ["Python", "SQL", "Kubernetes", "Excel", "Spark", "Java", "React", "AWS", "Figma",
+          "Salesforce", "SAP", "Tableau", "Go", "Rust", "C++", "Terraform", "Kafka", "Airflow",
+          "pediatrics", "ICU", "payroll", "audit", "CAD", "SolidWorks", "PLC", "HVAC", "Spanish",
+          "German", "negotiation", "B2B sales", "SEO", "copywriting", "GMP", "Six Sigma", "Lean",
+          "forklift", "CDL", "phlebotomy", "oncology", "tax", "IFRS", "GAAP", "machine learning",
+          "PyTorch", "NLP", "computer vision", "Docker", "Linux", "networking", "security"]
 
 
 @dataclass
@@ -84,9 +92,12 @@ class QueryMix:
         u = self.rng.random()
         if u < self.head_share:
             return {"query": self.rng.choices(self.head, self.weights)[0], "k": 20}
+        text, k = self._compose(), 20
+        if self.head_share == 0:  # the uncached path: vary the text and k so no answer repeats
+            text, k = f"{text}, with {self.rng.choice(SKILLS)}", self.rng.randint(10, 40)
         if u < 0.9 or not self.members:
-            return {"query": self._compose(), "k": 20}
-        return {"query": self._compose(), "k": 20, "member_id": self.rng.choice(self.members)}
+            return {"query": text, "k": k}
+        return {"query": text, "k": k, "member_id": self.rng.choice(self.members)}
 
 
 def require_loopback(url: str) -> None:
