@@ -63,6 +63,12 @@ def _store(request: Request) -> SavedSearchStore:
 
 
 def _member(request: Request, member_id: str) -> SearchService:
+    """The service, once the request may act for `member_id`: in demo mode anyone may (the
+    member picker); otherwise only that member's token or the trusted gateway header, the
+    same rule as a personalised search (403 with the reason)."""
+    auth = getattr(request.app.state, "member_auth", None)
+    if auth is not None:
+        auth.member_of(request.headers, member_id)
     p = _pipeline(request)
     if member_id not in p.members:
         raise HTTPException(status_code=404, detail=f"no demo member {member_id!r} (GET /v1/members lists them)")

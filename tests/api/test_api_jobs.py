@@ -95,3 +95,24 @@ def test_saved_searches_refuse_unknown_members_and_bad_queries(client: httpx.Cli
     member = sorted(pipeline.members)[0]
     r = client.post(f"/v1/members/{member}/searches", json={"query": ""})
     assert r.status_code == 422
+
+
+def test_saved_searches_act_only_for_the_authenticated_member_outside_demo_mode(pipeline) -> None:  # noqa: ANN001
+    from jobsearch.api import create_app
+    from jobsearch.api.identity import MemberAuth
+    from jobsearch.serve import serve_in_background
+    from jobsearch.settings import ServeSettings
+
+    secret = b"saved-search-test-secret"
+    member, other = sorted(pipeline.members)[:2]
+    own = {"Authorization": f"Bearer {MemberAuth(secret).token(member)}"}
+    app = create_app(pipeline, ServeSettings(signing_secret=secret, demo=False))
+    with serve_in_background(app) as url, httpx.Client(base_url=url, timeout=60) as c:
+        anonymous = c.post(f"/v1/members/{member}/searches", json={"query": "nurse"})
+        assert anonymous.status_code == 403 and anonymous.json()["error"] == "not_authorized"
+        assert c.get(f"/v1/members/{member}/alerts").status_code == 403
+        assert c.get(f"/v1/members/{other}/searches", headers=own).status_code == 403  # someone else's
+        saved = c.post(f"/v1/members/{member}/searches", json={"query": "nurse"}, headers=own)
+        assert saved.status_code == 201, saved.text
+        listed = c.get(f"/v1/members/{member}/searches", headers=own).json()["searches"]
+        assert saved.json()["id"] in [s["id"] for s in listed]
