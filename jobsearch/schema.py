@@ -231,6 +231,24 @@ class Relaxation(BaseModel):
     total_strong: int | None = None
 
 
+class Refinement(BaseModel):
+    """A chip that narrows the query, from attributes mined at index build for the
+    occupation and place nearest the query (`jobsearch.index.attributes`, `jobsearch.refine`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["skill", "title", "company", "pay", "workplace"]
+    label: str = Field(description="e.g. 'add skill: Kubernetes', 'company: Acme (42 jobs)'")
+    value: str = Field(description="the skill, title, company id, pay floor ('140000 USD/year') or workplace")
+    query: str = Field(description="the query text with the refinement's words added: search it to apply the chip")
+    filters: Filters = Field(description="the strict filters that query resolves to")
+    count: int = Field(ge=1, description="postings the refinement leaves (see `count_scope`)")
+    count_scope: Literal["filtered", "group"] = Field(
+        description="'filtered': exactly the postings passing the current filters and this one; 'group': postings "
+        "of the mined group (occupation and place) that have it (a skill or title narrows by meaning, not by filter)"
+    )
+    group: str = Field(description="the mined group it comes from, e.g. 'Software Developers in Seattle, WA'")
+
+
 class SearchResponse(BaseModel):
     model_config = ConfigDict(extra="forbid")
     query: ParsedQuery
@@ -252,6 +270,11 @@ class SearchResponse(BaseModel):
     )
     relaxations: list[Relaxation] = Field(
         default_factory=list, description="when no strong match exists: nearby queries that find some"
+    )
+    refinements: list[Refinement] = Field(
+        default_factory=list,
+        description="chips that narrow the query: skills, titles, employers, pay and workplace mined at index "
+        "build for the occupation and place nearest the query; each carries the query text to search",
     )
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
