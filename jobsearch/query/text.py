@@ -35,7 +35,9 @@ def normalize_query(text: str) -> str:
     their plain spelling), format characters removed, runs of whitespace as one space.
     Case is kept: the parser reads capitals ("Reading" the town, "reading" the word), so
     anything keyed by query text (the response cache) must key by this, not a lower-cased form."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    # Format characters go first: one between a letter and its combining accent would
+    # otherwise keep NFKC from composing them ("Montre\u200b\u0301al" must read "Montréal").
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
     return " ".join(text.split())
 
 
