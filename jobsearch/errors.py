@@ -62,6 +62,15 @@ class OverloadedError(JobSearchError):
         self.retry_after_s = retry_after_s
 
 
+class SearchAbandonedError(OverloadedError):
+    """A search stopped between stages because its caller asked it to (the client left or
+    its deadline passed): `stage` names the stage it did not start."""
+
+    def __init__(self, message: str, *, stage: str) -> None:
+        super().__init__(message)
+        self.stage = stage
+
+
 class BadFeedbackError(JobSearchError):
     """Feedback that no served answer vouches for: unsigned, expired or forged query id, or
     a job the answer did not contain."""

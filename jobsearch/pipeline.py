@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +20,12 @@ from typing import Any
 import numpy as np
 
 from jobsearch.corpus.clock import ABSOLUTE, CorpusClock
-from jobsearch.errors import BadQueryError, IndexMismatchError, RankerUnavailableError
+from jobsearch.errors import (
+    BadQueryError,
+    IndexMismatchError,
+    RankerUnavailableError,
+    SearchAbandonedError,
+)
 from jobsearch.explain import converted_salary, explain_match
 from jobsearch.metrics import CACHE_EVENTS, RANKER_FALLBACKS, STAGE_LATENCY
 from jobsearch.query.relative_pay import for_retrieval
@@ -99,7 +104,11 @@ class SearchPipeline:
         cursor: str | None = None,
         facets: bool = False,
         max_per_company: int = MAX_PER_COMPANY,
+        abandoned: Callable[[str], bool] | None = None,
     ) -> SearchResponse:
+        """`abandoned(stage)` is asked before each stage; True stops the search there with
+        SearchAbandonedError (the HTTP layer says so when the client left or the request's
+        deadline passed), so no one computes an answer nobody will read."""
         text = _check_text(text)
         if not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise BadQueryError(f"k must be an integer in 1..{MAX_K}, got {k!r}")
@@ -116,7 +125,8 @@ class SearchPipeline:
         if use_cache:
             CACHE_EVENTS.labels(cache=cache_name, result="miss").inc()
         response = self._search(
-            text, member_id=member_id, k=k, remove=remove, now=now or datetime.now(UTC), page=page
+            text, member_id=member_id, k=k, remove=remove, now=now or datetime.now(UTC), page=page,
+            abandoned=abandoned,
         )
         if use_cache:
             self._cache_put(key, response)
@@ -146,10 +156,12 @@ class SearchPipeline:
         remove: Sequence[str],
         now: datetime,
         page: PageRequest | None = None,
+        abandoned: Callable[[str], bool] | None = None,
     ) -> SearchResponse:
         t0 = time.perf_counter()
         page = page or PageRequest()
         timings: dict[str, float] = {}
+        _checkpoint(abandoned, "parse")
         with _timed("parse", timings):
             parsed = self.engine.parse(text, member_id)
         parsed = drop_constraints(parsed, remove)
@@ -160,16 +172,20 @@ class SearchPipeline:
         offset = 0 if page.cursor is None else decode_cursor(
             page.cursor, sort=page.sort, search=digest, version=version).offset
 
+        _checkpoint(abandoned, "encode")
         with _timed("encode", timings):
             vector = np.asarray(self.encoder.encode([parsed.semantic_text or text]), dtype=np.float32)
         member = self.members.get(member_id) if member_id else None
         first, exact = depths(page, offset, k, at_least=self.rank_depth if self.ranker else 0)
         candidates, graded, arranged = self._arranged(parsed, vector, retrieval_filters, first, page=page,
-                                                      member=member, index_now=index_now, timings=timings)
+                                                      member=member, index_now=index_now, timings=timings,
+                                                      abandoned=abandoned)
         if first < exact < candidates.n_matching and not settled(arranged, graded.order, offset + k):
             # Duplicates or one company's postings near the top: look further ahead.
             candidates, graded, arranged = self._arranged(parsed, vector, retrieval_filters, exact, page=page,
-                                                          member=member, index_now=index_now, timings=timings)
+                                                          member=member, index_now=index_now, timings=timings,
+                                                          abandoned=abandoned)
+        _checkpoint(abandoned, "results")
         records = candidates.records or []
         strong = None if graded.grades is None else sum(g in STRONG_GRADES for g in graded.grades)
         shown = arranged.order[offset : offset + k]
@@ -191,9 +207,14 @@ class SearchPipeline:
         empty_reason = None if results else self._empty_reason(retrieval_filters, parsed, index_now)
         relaxed = []
         if offset == 0 and (not results or strong == 0):
-            relaxed = relaxations(text, parsed, lambda t: self._strong_count(t, vector, member_id, remove, index_now))
+            def strong_count(t: str) -> tuple[int, int | None]:
+                _checkpoint(abandoned, "relax")  # each relaxation retrieves and ranks again
+                return self._strong_count(t, vector, member_id, remove, index_now)
+
+            relaxed = relaxations(text, parsed, strong_count)
         facet_values = None
         if page.facets and hasattr(self.retriever, "view"):
+            _checkpoint(abandoned, "facets")
             with _timed("facets", timings):
                 facet_values = facet_counts(self.retriever.view, retrieval_filters, now=index_now,
                                             place_name=self._display_name or str)
@@ -230,10 +251,13 @@ class SearchPipeline:
         member: Member | None,
         index_now: datetime,
         timings: dict[str, float],
+        abandoned: Callable[[str], bool] | None = None,
     ) -> tuple[Candidates, _Graded, Arranged]:
         """Retrieve `depth` candidates, rank and grade them, arrange the page order."""
+        _checkpoint(abandoned, "retrieve")
         with _timed("retrieve", timings):
             candidates = self.retriever.search(vector, filters, depth, now=index_now, with_records=True)[0]
+        _checkpoint(abandoned, "rank")
         with _timed("rank", timings):
             graded = self._rank(parsed, candidates, member)
         tiers = None if graded.grades is None else [int(g not in STRONG_GRADES) for g in graded.grades]
@@ -377,6 +401,12 @@ class _Graded:
     match_scores: np.ndarray | None
     ranked_by: str
     note: str | None
+
+
+def _checkpoint(abandoned: Callable[[str], bool] | None, stage: str) -> None:
+    if abandoned is not None and abandoned(stage):
+        raise SearchAbandonedError(f"the search stopped before {stage}: its client left or its deadline passed",
+                                   stage=stage)
 
 
 def _check_text(text: str) -> str:

@@ -29,13 +29,13 @@ from jobsearch.api.models import (
 )
 from jobsearch.api.postings import router as postings_router
 from jobsearch.api.service import PipelineSlot, PointerFollower, SearchService, ServingStatus
-from jobsearch.api.shedding import LoadShedder, ShedSettings, request_expired
+from jobsearch.api.shedding import LoadShedder, ShedSettings, abandon_at
 from jobsearch.errors import (
     BadFeedbackError,
     IndexNotFoundError,
     NotAuthorizedError,
-    OverloadedError,
     RateLimitedError,
+    SearchAbandonedError,
 )
 from jobsearch.metrics import init_series, set_model_versions
 from jobsearch.schema import ParsedQuery, SearchResponse
@@ -143,8 +143,9 @@ def create_app(
     def started() -> SearchService:
         """The pipeline, unless this request's client left or its deadline passed while it
         waited for a worker thread (then no work starts for it)."""
-        if request_expired():
-            raise OverloadedError("the request waited past its deadline; retry shortly")
+        if abandon_at("start"):
+            raise SearchAbandonedError("the request's client left or its deadline passed before it started; "
+                                       "retry shortly", stage="start")
         return slot.get()
 
     @app.post("/v1/search", response_model=SearchResponse, responses=ERRORS, tags=["search"])
@@ -154,7 +155,8 @@ def create_app(
         member_id = auth.member_of(request.headers, req.member_id)
         p = started()
         result = p.search(req.query, member_id=member_id, k=req.k, remove=req.remove, sort=req.sort,
-                          cursor=req.cursor, facets=req.facets, max_per_company=req.max_per_company)
+                          cursor=req.cursor, facets=req.facets, max_per_company=req.max_per_company,
+                          abandoned=abandon_at)  # stops between stages once no one waits for it
         response.headers["X-Query-Id"] = query_ids.issue(r.job_id for r in result.results)
         response.headers["X-Model-Version"] = model_version(p)
         return result

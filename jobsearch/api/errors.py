@@ -123,7 +123,7 @@ def public_detail(message: str) -> str:
 
 async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     status, code = status_for(exc)
-    if status >= 500:
+    if status >= 500 and not isinstance(exc, OverloadedError):  # shedding load is no fault: no traceback
         log.error("%s %s failed: %s", request.method, request.url.path, exc, exc_info=exc)
     else:
         log.info("%s %s refused (%s): %s", request.method, request.url.path, code, exc)

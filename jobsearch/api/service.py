@@ -35,6 +35,7 @@ class SearchService(Protocol):
         cursor: str | None = None,
         facets: bool = False,
         max_per_company: int = 3,
+        abandoned: Callable[[str], bool] | None = None,
     ) -> SearchResponse: ...
 
     def job(self, job_id: str) -> JobDetail: ...

@@ -1,9 +1,10 @@
 """Load shedding for the expensive endpoints (search, parse): at most `max_in_flight`
 requests run, at most `max_queue` wait (each for at most `queue_timeout_s`), and anything
 beyond is answered 503 with Retry-After at once. A queued request whose client hangs up is
-dropped before it costs anything, and a handler can ask `request_expired()` before it
-starts work. Without this, an overload queues unboundedly: every request times out on
-the client and the server keeps computing answers nobody reads.
+dropped before it costs anything, and a running search asks `abandon_at(stage)` between
+its stages (parse, encode, retrieve, rank, ...) so one whose client left or whose deadline
+passed stops there. Without this, an overload queues unboundedly: every request times out
+on the client and the server keeps computing answers nobody reads.
 
 Order matters: `BodyLimit` runs outside this middleware, so the body is already buffered
 and `receive()` here only ever reports a disconnect.
@@ -19,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from prometheus_client import Counter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobsearch.api.limits import send_json
@@ -30,14 +32,47 @@ _DEADLINE: contextvars.ContextVar[tuple[float, asyncio.Event] | None] = contextv
 )
 
 
+SEARCH_ABANDONED = Counter(
+    "jobsearch_search_abandoned_total",
+    "Searches and parses stopped unfinished because their client left (client_gone) or their "
+    "deadline passed (deadline), by where: queue (never started), start, or the search stage "
+    "not started (parse, encode, retrieve, rank, results, relax, facets).",
+    ["stage", "reason"],
+)
+REQUESTS_SHED = Counter(
+    "jobsearch_requests_shed_total",
+    "Requests answered 503 by load shedding before any work: queue_full (at once) or "
+    "queue_wait (no slot within the queue timeout).",
+    ["reason"],
+)
+
+
+def expiry() -> str | None:
+    """Why the current request should not start (more) work: 'client_gone', 'deadline', or
+    None while it is still wanted (and outside any request)."""
+    entry = _DEADLINE.get()
+    if entry is None:
+        return None
+    deadline, gone = entry
+    if gone.is_set():  # an asyncio.Event read from a worker thread: a plain flag read
+        return "client_gone"
+    return "deadline" if time.monotonic() > deadline else None
+
+
 def request_expired() -> bool:
     """True when the current request's deadline passed or its client disconnected: the
     handler should not start (more) work for it."""
-    entry = _DEADLINE.get()
-    if entry is None:
+    return expiry() is not None
+
+
+def abandon_at(stage: str) -> bool:
+    """The search pipeline's `abandoned` hook: True (and counted) when the current request
+    is no longer wanted, so the search stops before `stage`."""
+    reason = expiry()
+    if reason is None:
         return False
-    deadline, gone = entry
-    return gone.is_set() or time.monotonic() > deadline
+    SEARCH_ABANDONED.labels(stage=stage, reason=reason).inc()
+    return True
 
 
 @dataclass(frozen=True)
@@ -94,6 +129,7 @@ class LoadShedder:
             return True
         if len(self._waiters) >= s.max_queue:
             self.shed += 1
+            REQUESTS_SHED.labels(reason="queue_full").inc()
             await self._overloaded(send, "the server is at capacity; retry shortly")
             return False
         slot: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -107,6 +143,7 @@ class LoadShedder:
         if slot in done:
             if gone.is_set():  # handed a slot just as the client left: pass it on
                 self.expired += 1
+                SEARCH_ABANDONED.labels(stage="queue", reason="client_gone").inc()
                 self._release()
                 return False
             return True  # `_release` counted us in
@@ -116,7 +153,10 @@ class LoadShedder:
         elif slot.done() and not slot.cancelled():
             self._release()  # the slot arrived in the same instant: give it back
         self.expired += 1
-        if not gone.is_set():
+        if gone.is_set():
+            SEARCH_ABANDONED.labels(stage="queue", reason="client_gone").inc()
+        else:
+            REQUESTS_SHED.labels(reason="queue_wait").inc()
             await self._overloaded(send, f"no capacity within {wait:.1f} s; retry shortly")
         return False
 
