@@ -30,7 +30,7 @@ from jobsearch.explain import converted_salary, explain_match
 from jobsearch.metrics import CACHE_EVENTS, RANKER_FALLBACKS, STAGE_LATENCY
 from jobsearch.query.relative_pay import for_retrieval
 from jobsearch.query.text import MAX_QUERY_CHARS, normalize_query
-from jobsearch.refine import describe_filter, drop_constraints, filters_without
+from jobsearch.refine import describe_filter, drop_constraints, filters_without, suggest
 from jobsearch.results.cursor import MAX_OFFSET, Cursor, decode_cursor, encode_cursor, search_digest
 from jobsearch.results.facets import facet_counts
 from jobsearch.results.order import MAX_PER_COMPANY
@@ -218,6 +218,10 @@ class SearchPipeline:
             with _timed("facets", timings):
                 facet_values = facet_counts(self.retriever.view, retrieval_filters, now=index_now,
                                             place_name=self._display_name or str)
+        with _timed("refine", timings):  # the first page carries the chips, like facets
+            refined = suggest(self.retriever, self.engine, text, parsed, retrieval_filters, vector,
+                              member_id=member_id, remove=remove, total=candidates.n_matching,
+                              now=index_now) if offset == 0 else []
         timings["total"] = (time.perf_counter() - t0) * 1000
         # Misses only (docs/slo.md): the latency SLI is the cost of real work.
         STAGE_LATENCY.labels(stage="total").observe(timings["total"] / 1000)
@@ -237,6 +241,7 @@ class SearchPipeline:
             else None,
             facets=facet_values,
             relaxations=relaxed,
+            refinements=refined,
             timings_ms={name: round(ms, 3) for name, ms in timings.items()},
         )
 

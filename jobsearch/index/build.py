@@ -105,8 +105,9 @@ def build_from_arrays(
     rows (POSTINGS_SCHEMA), verify it, activate it (unless told not to); return its dir.
     `dtype`: float16, int8 (exact int8 scan + fp16 re-score) or auto (`resolve_dtype`).
     `encoder` (of `model_id`): verification re-encodes a random sample of postings.
-    Beside the shards: the catalog (companies, `members_file` reference) and pay statistics
-    (`jobsearch.index.sidecar`), verified with the set."""
+    Beside the shards: the catalog (companies, `members_file` reference), pay statistics
+    (`jobsearch.index.sidecar`) and the attributes mined per occupation and place
+    (`jobsearch.index.attributes`), all verified with the set."""
     out_dir = Path(out_dir)
     table = records_table(table)
     vectors = np.asarray(vectors)
@@ -141,6 +142,7 @@ def _write_set(
     dtype: str, fingerprint: str, members_file: Path | None = None,
 ) -> None:
     from jobsearch.errors import StorageFullError
+    from jobsearch.index.attributes import write_attributes
     from jobsearch.index.sidecar import write_sidecars
 
     try:
@@ -159,7 +161,8 @@ def _write_set(
             format_version=1, set_version=version, model_id=model_id, dim=int(vectors.shape[1]),
             dtype=dtype, rows=table.num_rows, shards=infos, created=datetime.now(UTC).isoformat(),
             corpus_fingerprint=fingerprint,
-            files={VOCAB: sha256_file(vocab_file), **write_sidecars(tmp, table, members_file=members_file)},
+            files={VOCAB: sha256_file(vocab_file), **write_sidecars(tmp, table, members_file=members_file),
+                   **write_attributes(tmp, vectors, table)},  # refinements (jobsearch.refine)
         )
         manifest.write(tmp)
     except OSError as exc:

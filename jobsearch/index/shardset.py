@@ -10,7 +10,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +23,9 @@ from jobsearch.index.layout import RECORDS, VECTORS, VOCAB, Manifest, sha256_fil
 from jobsearch.index.segment import Segment
 from jobsearch.schema import Filters
 from jobsearch.stages import Encoder
+
+if TYPE_CHECKING:
+    from jobsearch.index.attributes import Attributes
 
 SELF_QUERIES = 256  # random rows (fresh seed each time) that must find themselves
 MIN_SELF_RECALL = 0.99
@@ -48,6 +53,14 @@ class ShardSet:
     @property
     def rows(self) -> int:
         return self.manifest.rows
+
+    @cached_property
+    def attributes(self) -> Attributes | None:
+        """Attributes mined per occupation and place at build (refinement chips), read and
+        checked against the manifest on first use; None for a set built without them."""
+        from jobsearch.index.attributes import read_attributes
+
+        return read_attributes(self.path, self.manifest)
 
 
 def _npy_shape(path: Path) -> tuple[tuple[int, ...], np.dtype]:
