@@ -45,10 +45,16 @@ _VEC_BLOCK = 1 << 14  # rows per block when summing vectors (16k x 384 fp32 = 25
 
 
 def _codes(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str]]:
-    """Dictionary codes of a string column (-1 for null) and the dictionary."""
+    """Codes of a string column (-1 for null) into its sorted distinct values, and those
+    values: code order is name order, so ties in counts break by name."""
     enc = (column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column).dictionary_encode()
     codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return codes, [str(v) for v in enc.dictionary.to_pylist()]
+    names = [str(v) for v in enc.dictionary.to_pylist()]
+    order = sorted(range(len(names)), key=names.__getitem__)
+    rank = np.empty(len(names) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    rank[-1] = -1
+    return rank[codes], [names[i] for i in order]
 
 
 def _memberships(table: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str]]:
