@@ -247,3 +247,28 @@ def test_with_phrase_adds_words_like_the_page() -> None:
 
     assert with_phrase("nurse in London,  ", "remote") == "nurse in London, remote"
     assert with_phrase("", "remote") == "remote"
+
+
+def test_search_text_lists_the_chips_with_the_command_that_applies_each() -> None:
+    from jobsearch.refine import refinements
+    from jobsearch.results.text import search_lines
+    from jobsearch.schema import SearchResponse
+
+    parsed, f = _seattle()
+    chips = refinements(parsed.text, parsed, f, _group(), total=40, count=_count())
+    lines = search_lines(SearchResponse(query=parsed, results=[], total_matching=40, refinements=chips))
+    at = lines.index("refine (Software Developers in Seattle, WA):")
+    assert lines[at + 1] == "  add skill: Python [in 20 postings here]: jobsearch search 'software engineer in Seattle, Python'"
+    assert "  company: Acme (14 jobs) [14 postings]: jobsearch search 'software engineer in Seattle, at Acme'" in lines
+
+
+def test_cli_search_prints_refinements(demo_home) -> None:  # noqa: ANN001 - the session's data home
+    from typer.testing import CliRunner
+
+    from jobsearch.cli import _mount, app
+
+    _mount()
+    result = CliRunner().invoke(app, ["search", "software engineer in Seattle", "--k", "3"])
+    assert result.exit_code == 0, result.output
+    assert "refine (Software Developers in Seattle, WA):" in result.output
+    assert "add skill: " in result.output and "jobsearch search 'software engineer in Seattle, " in result.output

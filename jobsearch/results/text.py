@@ -1,6 +1,6 @@
 """Plain-text rendering of answers for the command line (`jobsearch search`, `jobsearch
-show`): strong matches first, then related jobs under a divider, and the relaxations when
-nothing strong was found, worded as the page words them."""
+show`): strong matches first, then related jobs under a divider, the relaxations when
+nothing strong was found, and the refinement chips, worded as the page words them."""
 
 from __future__ import annotations
 
@@ -39,6 +39,11 @@ def search_lines(response: SearchResponse, *, now: datetime | None = None) -> li
     for rx in response.relaxations:
         strong = f", {rx.total_strong} strong" if rx.total_strong is not None else ""
         out.append(f"try: {rx.label} ({rx.total_matching} matching{strong}): jobsearch search {rx.query!r}")
+    if response.refinements:
+        out.append(f"refine ({response.refinements[0].group}):")
+        for rf in response.refinements:
+            n = f"{rf.count:,} postings" if rf.count_scope == "filtered" else f"in {rf.count:,} postings here"
+            out.append(f"  {rf.label} [{n}]: jobsearch search {rf.query!r}")
     if response.ranking_note:
         out.append(f"note: {response.ranking_note}")
     return out
