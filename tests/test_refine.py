@@ -258,8 +258,8 @@ def test_search_text_lists_the_chips_with_the_command_that_applies_each() -> Non
     chips = refinements(parsed.text, parsed, f, _group(), total=40, count=_count())
     lines = search_lines(SearchResponse(query=parsed, results=[], total_matching=40, refinements=chips))
     at = lines.index("refine (Software Developers in Seattle, WA):")
-    assert lines[at + 1] == "  add skill: Python [in 20 postings here]: jobsearch search 'software engineer in Seattle, Python'"
-    assert "  company: Acme (14 jobs) [14 postings]: jobsearch search 'software engineer in Seattle, at Acme'" in lines
+    assert lines[at + 1] == "  add skill: Python [in 20 here]: jobsearch search 'software engineer in Seattle, Python'"
+    assert "  company: Acme (14 jobs) [14 left]: jobsearch search 'software engineer in Seattle, at Acme'" in lines
 
 
 def test_cli_search_prints_refinements(demo_home) -> None:  # noqa: ANN001 - the session's data home

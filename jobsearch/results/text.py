@@ -42,7 +42,7 @@ def search_lines(response: SearchResponse, *, now: datetime | None = None) -> li
     if response.refinements:
         out.append(f"refine ({response.refinements[0].group}):")
         for rf in response.refinements:
-            n = f"{rf.count:,} postings" if rf.count_scope == "filtered" else f"in {rf.count:,} postings here"
+            n = f"{rf.count:,} left" if rf.count_scope == "filtered" else f"in {rf.count:,} here"
             out.append(f"  {rf.label} [{n}]: jobsearch search {rf.query!r}")
     if response.ranking_note:
         out.append(f"note: {response.ranking_note}")

@@ -36,6 +36,9 @@
   const facetsAside = $("facets");
   const facetsBox = $("facets-box");
   const facetGroups = $("facet-groups");
+  const refineBox = $("refine");
+  const refineGroup = $("refine-group");
+  const refineList = $("refinements");
   const detail = $("detail");
   const backdrop = $("detail-backdrop");
 
@@ -325,7 +328,35 @@
       group.append(h, ul);
       facetGroups.append(group);
     }
-    facetsAside.hidden = !facetGroups.children.length;
+    facetsAside.hidden = !facetGroups.children.length && refineBox.hidden;
+  }
+
+  // Refinement chips: narrower searches from what postings of this role and place have in
+  // common (mined when the index was built). One click searches the chip's query.
+  function renderRefinements(data) {
+    refineList.replaceChildren();
+    const chips = data.refinements || [];
+    for (const rf of chips) {
+      const li = document.createElement("li");
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "refinement";
+      b.dataset.kind = rf.kind;
+      b.dataset.value = rf.value;
+      b.dataset.count = String(rf.count);
+      b.textContent = rf.label;
+      const n = rf.count.toLocaleString("en");
+      const about = rf.count_scope === "filtered"
+        ? `${n} job${rf.count === 1 ? "" : "s"} would match`
+        : `asked for in ${n} postings of ${rf.group}`;
+      b.title = `${about}. Search: ${rf.query}`;
+      b.setAttribute("aria-label", `${rf.label}: ${about}. Narrow the search`);
+      b.addEventListener("click", () => { input.value = rf.query; newSearch(); });
+      li.append(b);
+      refineList.append(li);
+    }
+    refineGroup.textContent = chips.length ? `From ${chips[0].group}` : "";
+    refineBox.hidden = chips.length === 0;
   }
 
   function renderResponse(data, append) {
@@ -336,6 +367,7 @@
       renderUnderstood(data.query);
       results.replaceChildren();
       related.replaceChildren();
+      renderRefinements(data); // before the facets: they show the aside if either has content
       renderFacets(data.facets);
       renderRelaxations(data);
     }

@@ -1,5 +1,5 @@
 """The page beyond the first search, in headless Chromium against the real service: the
-job detail panel (shareable URL, keyboard), facets that add chips, sort and "show more"
+job detail panel (shareable URL, keyboard), facets and refinements that add chips, sort and "show more"
 through the cursor, chips in the unit typed, one relative-time wording, compact phone
 cards, and an axe-core audit (no serious or critical violations) of the page and panel."""
 
@@ -76,6 +76,32 @@ def test_clicking_a_facet_adds_a_chip_and_rewrites_the_box(page, web_url: str) -
     assert page.locator('#chips .chip[data-filter="workplace"]').count() == 1
     assert info.value.json()["total_matching"] == remote["count"]
     assert {c.get_attribute("data-workplace") for c in page.locator(".results .card").all()} == {"remote"}
+    assert page.errors == []
+
+
+def test_clicking_a_refinement_narrows_the_search_by_keyboard(page, web_url: str) -> None:  # noqa: ANN001
+    page.goto(web_url + "/")
+    got = _search(page, "software engineer in Seattle")
+    chips = got["response"]["refinements"]
+    box = page.get_by_role("region", name="Narrow it down")
+    assert box.is_visible() and chips
+    buttons = box.locator("button.refinement")
+    assert buttons.all_inner_texts() == [c["label"] for c in chips]
+    assert chips[0]["group"] in box.inner_text()
+    company = next(c for c in chips if c["kind"] == "company")
+    button = box.locator(f'button.refinement[data-kind="company"][data-value="{company["value"]}"]')
+    assert f"{company['count']} job" in (button.get_attribute("aria-label") or "")
+    button.focus()  # a keyboard user: Tab to it, Enter
+    with page.expect_response(lambda r: r.url.endswith("/v1/search")) as info:
+        page.keyboard.press("Enter")
+    page.wait_for_selector('#search-form[aria-busy="false"]')
+    assert page.locator("#q").input_value() == company["query"]
+    answer = info.value.json()
+    assert answer["total_matching"] == company["count"]
+    assert page.locator('#chips .chip[data-filter="company_ids"]').count() == 1
+    assert {c.get_attribute("data-company-id") for c in page.locator(".card").all()} == {company["value"]}
+    # The company is in the query now: no company chip is offered again.
+    assert box.locator('button.refinement[data-kind="company"]').count() == 0
     assert page.errors == []
 
 
