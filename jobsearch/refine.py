@@ -242,7 +242,7 @@ def suggest(
     same `remove` applied, as the request that applies a chip would)."""
     from jobsearch.query.relative_pay import for_retrieval
 
-    attributes = _attributes_of(retriever)
+    attributes = attributes_of(retriever)
     if attributes is None or total == 0:
         return []
     group = attributes.nearest(vector, filters, by_meaning=bool(parsed.semantic_text.strip()))
@@ -259,7 +259,7 @@ def suggest(
                        count=lambda f: int(retriever.count(f, now=now)), resolve=resolve)
 
 
-def _attributes_of(retriever: Any) -> Attributes | None:
+def attributes_of(retriever: Any) -> Attributes | None:
     """The mined attributes of the set a retriever serves: a local index's base shard set,
     or whatever a remote retriever exposes as `attributes`."""
     view = getattr(retriever, "view", None)
