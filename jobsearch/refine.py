@@ -264,5 +264,5 @@ def attributes_of(retriever: Any) -> Attributes | None:
     or whatever a remote retriever exposes as `attributes`."""
     view = getattr(retriever, "view", None)
     if view is not None:
-        return view.base.attributes  # type: ignore[no-any-return]
+        return view.base.attributes
     return getattr(retriever, "attributes", None)
