@@ -284,14 +284,14 @@ def train_retriever(
     typer.echo(f"-> {target}")
 
 
-DEV_SYSTEMS = ("bm25", "retrieval", "cross-encoder")
+DEV_SYSTEMS = ("bm25", "retrieval", "served", "cross-encoder")
 
 
 @app.command()
 def dev(
     judged: Annotated[Path | None, typer.Option(help="judged dev set (default: ../shared/relevance/judged-dev.jsonl)")] = None,
-    system: Annotated[list[str] | None, typer.Option(help="bm25 | retrieval (the packaged encoder, CPU) | "
-                                                            "cross-encoder (needs --checkpoint); repeatable")] = None,
+    system: Annotated[list[str] | None, typer.Option(help="bm25 | retrieval (the packaged MiniLM, PyTorch) | "
+                                                            "served (the data home's exported encoder, as search uses it) | cross-encoder (needs --checkpoint); repeatable")] = None,
     checkpoint: Annotated[Path | None, typer.Option(help="a ranker/teacher checkpoint folder (HF, num_labels=1): "
                                                          "scores (query side, compact text) pairs")] = None,
     scores: Annotated[list[Path] | None, typer.Option(help="dev_scores.json(.gz) of a training run: "

@@ -68,12 +68,17 @@ def score_dev(system: str, queries: list[DevQuery], *, checkpoint: Path | None =
             out[q.qid] = np.asarray(bm.get_scores(tokens), dtype=np.float64)
         return out
     pairs = _engine_sides(queries, corpus_dir)
-    if system == "retrieval":
-        from jobsearch.models.embed import load_encoder
+    if system in ("retrieval", "served"):
+        if system == "retrieval":
+            from jobsearch.models.embed import load_encoder
 
-        embed = load_encoder()
-        qv = embed([sem for _, sem in pairs])
-        return {q.qid: embed([posting_text(r) for r in q.postings]) @ v for q, v in zip(queries, qv, strict=True)}
+            embed_query = embed_doc = load_encoder()
+        else:  # the data home's exported encoder and query tower, as the index and search use them
+            from jobsearch.encode.default import default_encoder, query_encoder
+
+            embed_doc, embed_query = default_encoder().encode, query_encoder().encode
+        qv = embed_query([sem for _, sem in pairs])
+        return {q.qid: embed_doc([posting_text(r) for r in q.postings]) @ v for q, v in zip(queries, qv, strict=True)}
     if system == "cross-encoder":
         from jobsearch.models.teacher import CrossEncoderTeacher
         from transformers import AutoModelForSequenceClassification, AutoTokenizer

@@ -33,6 +33,10 @@ TOKENIZER_FILES = (
     "config.json",
 )
 MIN_COSINE = 0.999
+# int8 weights move vectors a little (mean cosine to fp32 ~0.995 on posting texts); below
+# this bar on the check texts the quantised graph is refused.
+MIN_COSINE_INT8 = 0.98
+Precision = Literal["int8", "fp32"]
 # Sentences the export is checked on before it is published (short, long, truncated).
 CHECK_TEXTS = (
     "python developer",
@@ -56,8 +60,14 @@ def export_retriever(
     source: Path | None = None,
     name: str = MODEL_NAME,
     doc_model_id: str | None = None,
+    precision: Precision = "int8",
 ) -> Path:
     """Export to `out_dir/<name>/1/` atomically and return that folder.
+
+    `precision` "int8" (default) publishes the fp32 graph with its weights quantised to
+    int8 (see `quantize_encoder`): about 2x the documents/s on CPU for a mean cosine of
+    ~0.995 to fp32 (docs/encoder.md has the relevance gates). "fp32" keeps float weights
+    (the choice for GPU serving, where ONNX Runtime's dynamic int8 ops run on the CPU).
 
     `source` is a folder of BERT weights + tokenizer (default: the packaged MiniLM); a
     query tower trained for the documents of model `doc_model_id` records that pairing.
@@ -103,6 +113,18 @@ def export_retriever(
             raise RuntimeError(
                 f"ONNX export disagrees with PyTorch: min cosine {cosine:.6f} < {MIN_COSINE}"
             )
+        if precision == "int8":
+            quantized = tmp / "int8.onnx"
+            quantize_encoder(final, quantized)
+            cosine = _check(quantized, src, max_length, reference)
+            if cosine < MIN_COSINE_INT8:
+                raise RuntimeError(
+                    f"int8 encoder disagrees with PyTorch: min cosine {cosine:.6f} < "
+                    f"{MIN_COSINE_INT8}; export with precision fp32"
+                )
+            final = quantized
+        elif precision != "fp32":
+            raise ValueError(f"precision must be 'int8' or 'fp32', got {precision!r}")
         stage = tmp / VERSION
         stage.mkdir()
         final.replace(stage / MODEL_FILE)
@@ -118,6 +140,7 @@ def export_retriever(
             fusions=fusions,
             parity_min_cosine=round(min(float(cosine), 1.0), 7),
             doc_model_id=doc_model_id,
+            precision=precision,
         ).write(stage)
         _swap_in(stage, target)
     finally:
@@ -175,6 +198,34 @@ def optimize_onnx(src: Path, dst: Path, *, method: str = "onnxscript") -> dict[s
         fused.save_model_to_file(str(dst), use_external_data_format=False)
         return {k: int(v) for k, v in fused.get_fused_operator_statistics().items() if v}
     raise ValueError(f"unknown optimisation method {method!r}; expected 'onnxscript' or 'ort'")
+
+
+def quantize_encoder(src: Path, dst: Path) -> None:
+    """Dynamic int8 quantisation of the MatMul weights and the embedding table.
+
+    Per channel (per-tensor scales cost MiniLM ~0.05 of cosine) and with 7-bit weights
+    (`reduce_range`): CPUs without VNNI multiply u8 x s8 pairs into int16 with saturation
+    (`vpmaddubsw`), and 7-bit weights cannot saturate, so every CPU computes the same
+    vectors; an index built on one machine answers queries encoded on another."""
+    import logging
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # quantize_dynamic logs advice meant for CNNs on the root logger
+    try:
+        quantize_dynamic(
+            str(src),
+            str(dst),
+            weight_type=QuantType.QInt8,
+            op_types_to_quantize=["MatMul", "Gather"],
+            per_channel=True,
+            reduce_range=True,
+            extra_options={"MatMulConstBOnly": True},
+        )
+    finally:
+        root.setLevel(level)
 
 
 def _check(model: Path, tokenizer_dir: Path, max_length: int, reference: np.ndarray) -> float:

@@ -32,6 +32,8 @@ class Manifest:
     # A query tower: the document model whose vectors it was trained against (None: the
     # model encodes queries and documents alike).
     doc_model_id: str | None = None
+    # "int8": weights quantised (see `export.quantize_encoder`); "fp32": float weights.
+    precision: str = "fp32"
 
     def write(self, folder: Path) -> Path:
         path = folder / MANIFEST_FILE

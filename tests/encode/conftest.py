@@ -9,12 +9,21 @@ import pytest
 
 @pytest.fixture(scope="session")
 def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A models folder holding `retriever/1` exported by `export_retriever` (fused graph)."""
+    """A models folder holding `retriever/1` exported by `export_retriever` (fused graph,
+    float weights: the graph-faithfulness tests hold it to PyTorch at cosine 0.999)."""
     from jobsearch.encode.export import export_retriever
 
     out = tmp_path_factory.mktemp("models")
-    export_retriever(out)
+    export_retriever(out, precision="fp32")
     return out
+
+
+@pytest.fixture(scope="session")
+def int8_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default export (int8 weights), as `default_encoder()` writes it on first use."""
+    from jobsearch.encode.export import export_retriever
+
+    return export_retriever(tmp_path_factory.mktemp("models-int8"))
 
 
 @pytest.fixture(scope="session")
