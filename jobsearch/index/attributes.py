@@ -303,7 +303,7 @@ class Attributes:
         cand = np.flatnonzero(consistent & (self.occupation >= 0))
         if by_meaning and len(cand):
             q = np.asarray(query, dtype=np.float32).reshape(-1)
-            scores = self._unit[cand] @ q
+            scores = (self._unit @ q)[cand]  # one mat-vec over all groups: no copy of their rows
             best = int(np.argmax(scores))
             if scores[best] >= min_similarity:
                 occ_code, score = int(self.occupation[cand[best]]), float(scores[best])
