@@ -73,7 +73,7 @@ def describe_filter(parsed: ParsedQuery, name: str) -> str:
 # --- refinements: chips that narrow the query, from attributes mined at index build -------
 
 # At most 3 skills, 1 title, 2 employers, 1 pay floor and 1 workplace: 8 chips. A search
-# counts up to 6 filter sets and parses about 5 chip queries (~0.3-0.5 ms each on 2 cores).
+# counts up to 6 filter sets and parses 3-4 chip queries (~0.3-0.5 ms each on 2 cores).
 MAX_SKILLS = 3
 MAX_TITLES = 1
 MAX_COMPANIES = 2
@@ -138,8 +138,8 @@ def refinements(
     quarter and a workplace (filters; counted exactly with `count`). Never a chip already
     in the query, one that leaves no posting, or one that does not narrow. With `resolve`,
     each chip's query text is parsed and kept only when it gives the filters the chip
-    claims, so one click does what the chip says (skills checked together first; the
-    workplace words are the parser's own and not parsed again)."""
+    claims, so one click does what the chip says (skills, and employers, checked together
+    first; the workplace words are the parser's own and not parsed again)."""
     if group is None or total == 0:
         return []
     label = group_label if group_label is not None else group.label()
@@ -186,12 +186,19 @@ def refinements(
             if cid not in filters.exclude_company_ids:
                 new = filters.model_copy(update={"company_ids": [cid]})
                 counted.append((count(new), name, cid, new))
+        ranked = [c for c in sorted(counted, key=lambda c: (-c[0], c[1])) if 0 < c[0] < total]
+        # As for skills: the first employers checked with one parse ("..., at A, at B").
+        first = ranked[:MAX_COMPANIES]
+        got = resolve(with_phrase(text, ", ".join(f"at {name}" for _, name, _, _ in first))) \
+            if resolve is not None and first else None
+        together = got is not None and got.model_copy(update={"company_ids": sorted(got.company_ids)}) == \
+            filters.model_copy(update={"company_ids": sorted(cid for _, _, cid, _ in first)})
         offered = 0
-        for n, name, cid, new in sorted(counted, key=lambda c: (-c[0], c[1])):
+        for n, name, cid, new in ranked:
             if offered >= MAX_COMPANIES:
                 break
             offered += offer("company", f"company: {name} ({n:,} job{'s' if n != 1 else ''})", cid,
-                             with_phrase(text, f"at {name}"), new, n, "filtered")
+                             with_phrase(text, f"at {name}"), new, n, "filtered", check=not together)
     if filters.min_salary is None:
         _offer_pay(group, text, filters, count, offer)
     if not filters.workplace and filters.min_remote_share is None:

@@ -272,3 +272,26 @@ def test_cli_search_prints_refinements(demo_home) -> None:  # noqa: ANN001 - the
     assert result.exit_code == 0, result.output
     assert "refine (Software Developers in Seattle, WA):" in result.output
     assert "add skill: " in result.output and "jobsearch search 'software engineer in Seattle, " in result.output
+
+
+def test_skills_and_employers_are_checked_together_in_one_parse_each() -> None:
+    from jobsearch.refine import refinements
+
+    parsed, f = _seattle()
+    seen: list[str] = []
+    plain = refinements(parsed.text, parsed, f, _group(), total=40, count=_count())
+
+    def resolve(query: str) -> Filters:
+        seen.append(query)
+        if ", at Acme, at Initech" in query:
+            return f.model_copy(update={"company_ids": ["initech", "acme"]})  # any order
+        return next((c.filters for c in plain if c.query == query), f)
+
+    checked = refinements(parsed.text, parsed, f, _group(), total=40, count=_count(), resolve=resolve)
+    assert [c.value for c in checked] == [c.value for c in plain]
+    assert seen == [
+        "software engineer in Seattle, Python, Kubernetes, Go",  # the skills together
+        "Backend Engineer in Seattle",
+        "software engineer in Seattle, at Acme, at Initech",  # the employers together
+        "software engineer in Seattle, paying at least $140,000 a year",
+    ]  # and the workplace's own words are not parsed
