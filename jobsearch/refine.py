@@ -5,6 +5,7 @@ functions over ParsedQuery / Filters; the pipeline passes in the index's count."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -99,8 +100,6 @@ def with_phrase(text: str, phrase: str) -> str:
 
 
 def _mentions(text: str, words: str) -> bool:
-    import re
-
     return re.search(rf"(?<!\w){re.escape(words.lower())}(?!\w)", text.lower()) is not None
 
 
@@ -112,15 +111,6 @@ def _nice_floor(amount: float, period: str) -> float:
     return max(step, (amount // step) * step)
 
 
-def _adds_only(current: Filters, new: Filters) -> bool:
-    """True when `new` keeps every constraint of `current` and only adds some (narrows)."""
-    for name in Filters.model_fields:
-        a, b = getattr(current, name), getattr(new, name)
-        if a != b and a not in (None, []):
-            return False
-    return True
-
-
 def refinements(
     text: str,
     parsed: ParsedQuery,
@@ -130,7 +120,6 @@ def refinements(
     total: int,
     count: Count,
     resolve: Resolve | None = None,
-    group_label: str | None = None,
 ) -> list[Refinement]:
     """Chips that narrow the query `text` (parsed as `parsed`, retrieving with `filters`,
     `total` postings passing them) from the mined `group` nearest to it: skills and titles
@@ -142,7 +131,7 @@ def refinements(
     first; the workplace words are the parser's own and not parsed again)."""
     if group is None or total == 0:
         return []
-    label = group_label if group_label is not None else group.label()
+    label = group.label()
     said = f"{text} {parsed.semantic_text}"
     out: list[Refinement] = []
 
