@@ -316,7 +316,7 @@ class Attributes:
             for level in levels or [self.kind == ANY]:
                 members = np.flatnonzero(level & (self.occupation == occ))
                 if len(members):
-                    return self._merged(members, score if occ >= 0 else 0.0)
+                    return self._merged(_without_covered(self, members), score if occ >= 0 else 0.0)
         return None
 
     def _merged(self, members: np.ndarray, score: float) -> Group:
@@ -359,7 +359,7 @@ class Group:
     """One mined group (or several of one occupation merged, e.g. a metro's cities)."""
 
     occupation_code: str | None  # None: all occupations of the place
-    kind: str  # "any", "country" or "city"
+    kind: str  # "any", "country" or "city" (of the first group merged)
     places: list[str]  # country codes or city ids ([""] for anywhere)
     count: int
     score: float  # cosine of the query to the group's occupation (0 for place-only groups)
@@ -382,13 +382,25 @@ class Group:
         gaz = gazetteer()
         if self.kind == "any":
             return f"{what}, all places"
-        if self.kind == "country":
-            names = [gaz.countries[c].name if c in gaz.countries else c for c in self.places]
-        else:
-            names = [gaz.display_name(c) for c in self.places]
+        # City ids are digits, countries letters ("Seattle or Canada" merges both kinds).
+        names = [gaz.display_name(p) if p.isdigit() else (gaz.countries[p].name if p in gaz.countries else p)
+                 for p in self.places]
         where = names[0] if len(names) == 1 else (
             " and ".join(names) if len(names) == 2 else f"{names[0]} and {len(names) - 1} nearby places")
         return f"{what} in {where}"
+
+
+def _without_covered(attrs: Attributes, members: np.ndarray) -> np.ndarray:
+    """Groups to merge, less the cities whose country's group is among them too ("Seattle
+    or the US"): a posting is counted once."""
+    countries = {str(attrs.place[i]) for i in members if attrs.kind[i] == COUNTRY}
+    if not countries:
+        return members
+    from jobsearch.taxonomy.places import gazetteer
+
+    cities = gazetteer().cities
+    return np.array([i for i in members if attrs.kind[i] != CITY
+                     or getattr(cities.get(str(attrs.place[i])), "country_code", "") not in countries], dtype=np.int64)
 
 
 def _ordered(counter: Counter[str]) -> list[tuple[str, int]]:

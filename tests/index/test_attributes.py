@@ -263,3 +263,14 @@ def test_an_excluded_place_is_never_the_group(mined: Attributes) -> None:
                             by_meaning=by_meaning)
         assert got is not None and SEATTLE not in got.places and "US" not in got.places
         assert got.places in (["GB"], [LONDON])
+
+
+def test_a_city_and_its_own_country_count_each_posting_once(mined: Attributes) -> None:
+    query = mined.vectors[_group(mined, SWE, ANY, "")].astype(np.float32)
+    both = mined.nearest(query, Filters(location_ids=[SEATTLE], country_codes=["US", "GB"]), by_meaning=False)
+    assert both is not None and sorted(both.places) == ["GB", "US"]
+    assert both.count == int(mined.count[_group(mined, None, COUNTRY, "US")] + mined.count[_group(mined, None, COUNTRY, "GB")])
+    assert both.label() in ("Jobs in United States and United Kingdom", "Jobs in United Kingdom and United States")
+    mixed = mined.nearest(query, Filters(location_ids=[LONDON], country_codes=["US"]), by_meaning=False)
+    assert mixed is not None and sorted(mixed.places) == sorted([LONDON, "US"])
+    assert "London" in mixed.label() and "United States" in mixed.label()
