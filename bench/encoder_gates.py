@@ -7,7 +7,7 @@ then, per home:
 - the LLM-judged dev set: `jobsearch eval dev --system served` re-ranks each judged pool
   (../shared/relevance/) by the home's own encoder: NDCG@10, P@10, first result Good;
 - documents/s of the index build (same corpus, same run, fresh embedding cache), and the
-  cosine of every posting's vector to its fp32 vector.
+  cosine of each sampled posting's vector to its fp32 vector.
 Gate (the issue's): NDCG within 0.005 on the harness, dev re-ranking not worse.
 
     python bench/encoder_gates.py --jobs 5000 --out bench/results/encoder_gates.json
@@ -43,6 +43,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--jobs", type=int, default=5000, help="postings in the generated corpus")
     ap.add_argument("--queries", type=int, default=600, help="synthetic queries generated (the test split is a part)")
+    ap.add_argument("--sample", type=int, default=500, help="postings encoded in-process for docs/s and cosine")
     ap.add_argument("--work", type=Path, default=None, help="keep the homes here (default: a temp folder)")
     ap.add_argument("--judged", type=Path, default=HERE.parent / "shared" / "relevance" / "judged-dev.jsonl")
     ap.add_argument("--out", type=Path, default=HERE / "bench" / "results" / "encoder_gates.json")
@@ -62,7 +63,8 @@ def main() -> None:
     if not queries.exists():
         _cli(work / "fp32", "eval", "queries", "--corpus-dir", str(corpus), "--out", str(queries),
              "--n", str(args.queries))
-    texts = [posting_text(r) for r in read_postings(corpus).to_pylist()]
+    # a sample for speed and cosine; the index builds below encode every posting
+    texts = [posting_text(r) for r in read_postings(corpus).slice(0, args.sample).to_pylist()]
     result: dict = {"machine": machine_info(), "jobs": args.jobs, "systems": {}}
     vectors = {}
     for precision in PRECISIONS:

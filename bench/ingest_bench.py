@@ -113,8 +113,19 @@ def main() -> None:
         results["write_to_visible_ms"] = {"p50": pct(seen, 50), "p99": pct(seen, 99), "n": len(seen),
                                           "ack_p50": pct(acks, 50), "ack_p99": pct(acks, 99)}
 
-        # 2. new texts through NDJSON batches (embedding included), visible when answered.
-        rows = [json.dumps(new_posting(base, i, "new")) for i in range(args.new_texts)]
+        # 2. new texts through NDJSON batches (embedding included), visible when answered. Real
+        # postings' lengths: each new posting pairs one corpus posting's description and skills
+        # with another's title and company, so no text is in the embedding cache.
+        n = index.rows
+        picked = index.records_table().take(np.arange(min(n, 2 * args.new_texts))).to_pylist()
+        real = [json.loads(row_to_posting(r).model_dump_json()) for r in picked]
+        rows = []
+        for i in range(args.new_texts):
+            body, head = real[i % len(real)], real[(7 * i + 3) % len(real)]
+            p = {**body, "job_id": f"new-{i}", "title": head["title"], "company": head["company"]}
+            p.pop("apply_url", None)
+            rows.append(json.dumps(p))
+        results["new_text_chars_mean"] = round(float(np.mean([len(json.loads(r)["description"]) for r in rows])))
         t = time.perf_counter()
         for s in range(0, len(rows), 250):
             r = client.post(f"{url}/v1/postings:batch", content="\n".join(rows[s:s + 250]).encode())

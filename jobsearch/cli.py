@@ -196,7 +196,7 @@ def serve(
 
 @app.command()
 def demo(
-    jobs: int = typer.Option(10000, help="Postings to generate for the demo corpus (encoding runs ~100/s on 2 cores)."),
+    jobs: int = typer.Option(10000, help="Postings to generate for the demo corpus (encoding runs ~150/s on 2 cores)."),
     seed: int = typer.Option(7, help="Random seed of the generated corpus."),
     port: int = typer.Option(8000, help="Port to serve on (127.0.0.1)."),
     rebuild: bool = typer.Option(False, help="Regenerate the corpus and rebuild the index."),
@@ -206,26 +206,24 @@ def demo(
 ) -> None:
     """Generate a demo corpus, build the index and serve it on 127.0.0.1.
 
-    Everything goes to the data home (JOBSEARCH_HOME); a second run reuses it.
+    Everything goes to the data home (JOBSEARCH_HOME); a second run reuses it. On a first
+    run the server starts once 1,000 postings are searchable and the rest fill in behind it
+    (each search says how much of the corpus it covered); each phase's time is logged.
     """
     from jobsearch import home
-    from jobsearch.corpus.generate import generate_corpus
-    from jobsearch.encode.default import default_encoder
-    from jobsearch.index.build import build_index
+    from jobsearch.demo import prepare
 
     corpus, index = home.default_corpus_dir(), home.default_index_dir()
     typer.echo(f"data home: {home.data_home()}")
-    if rebuild or not (corpus / "postings.parquet").exists():
-        typer.echo(f"generating {jobs} postings (seed {seed}) into {corpus}")
-        generate_corpus(corpus, n_jobs=jobs, seed=seed)
-    if rebuild or not (index / "ACTIVE").exists():
-        typer.echo(f"building the index into {index}")
-        build_index(corpus, index, default_encoder())
+    filling = prepare(corpus, index, jobs=jobs, seed=seed, rebuild=rebuild, echo=typer.echo)
     from jobsearch.rank.shipped import install_shipped
 
     for what in install_shipped(home.models_dir()):  # the ranker and query tower in the code: no training step
         typer.echo(f"installed the shipped {what} into {home.models_dir()}")
     if no_serve:
+        if filling is not None:
+            typer.echo("waiting for the rest of the index (--no-serve)")
+            filling.join()
         typer.echo("ready: run `jobsearch serve`")
         return
     serve(index=None, corpus=None, host="127.0.0.1", port=port, demo_mode=True, member_header=None, max_in_flight=4,

@@ -36,7 +36,15 @@ from jobsearch.results.facets import facet_counts
 from jobsearch.results.order import MAX_PER_COMPANY
 from jobsearch.results.page import Arranged, PageRequest, arrange, depths, settled
 from jobsearch.results.relax import relaxations
-from jobsearch.schema import Filters, JobDetail, Member, ParsedQuery, SearchResponse, SearchResult
+from jobsearch.schema import (
+    Filters,
+    JobDetail,
+    Member,
+    ParsedQuery,
+    Searchable,
+    SearchResponse,
+    SearchResult,
+)
 from jobsearch.stages import (
     STRONG_GRADES,
     Candidates,
@@ -242,6 +250,7 @@ class SearchPipeline:
             facets=facet_values,
             relaxations=relaxed,
             refinements=refined,
+            searchable=self._searchable(),
             timings_ms={name: round(ms, 3) for name, ms in timings.items()},
         )
 
@@ -356,6 +365,13 @@ class SearchPipeline:
             salary_converted=converted_salary(p.salary, parsed.filters.min_salary),
             similar_count=similar,
         )
+
+    def _searchable(self) -> Searchable | None:
+        total = getattr(self.retriever, "source_rows", None)  # a retriever without a shard set is whole
+        if total is None:
+            return None
+        indexed = self.retriever.rows
+        return Searchable(indexed=indexed, total=total) if indexed < total else None
 
     def _empty_reason(self, filters: Filters, parsed: ParsedQuery, now: datetime) -> str:
         """Name the constraint that emptied the results: the one whose removal brings most back."""

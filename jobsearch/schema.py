@@ -249,6 +249,14 @@ class Refinement(BaseModel):
     group: str = Field(description="the mined group it comes from, e.g. 'Software Developers in Seattle, WA'")
 
 
+class Searchable(BaseModel):
+    """How much of the corpus a search covered, while the index is still filling in."""
+
+    model_config = ConfigDict(extra="forbid")
+    indexed: int = Field(description="postings searchable now")
+    total: int = Field(description="postings in the corpus; the rest are being encoded")
+
+
 class SearchResponse(BaseModel):
     model_config = ConfigDict(extra="forbid")
     query: ParsedQuery
@@ -275,6 +283,10 @@ class SearchResponse(BaseModel):
         default_factory=list,
         description="chips that narrow the query: skills, titles, employers, pay and workplace mined at index "
         "build for the occupation and place nearest the query; each carries the query text to search",
+    )
+    searchable: Searchable | None = Field(
+        default=None, description="set while the index holds only part of the corpus (it is filling in); "
+        "null when every posting is searchable",
     )
     timings_ms: dict[str, float] = Field(default_factory=dict)
 

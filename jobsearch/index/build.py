@@ -100,6 +100,7 @@ def build_from_arrays(
     verify: bool = True,
     encoder: Encoder | None = None,
     members_file: Path | None = None,
+    source_rows: int | None = None,
 ) -> Path:
     """Write a new shard set under the index root `out_dir` from unit vectors and posting
     rows (POSTINGS_SCHEMA), verify it, activate it (unless told not to); return its dir.
@@ -107,7 +108,8 @@ def build_from_arrays(
     `encoder` (of `model_id`): verification re-encodes a random sample of postings.
     Beside the shards: the catalog (companies, `members_file` reference), pay statistics
     (`jobsearch.index.sidecar`) and the attributes mined per occupation and place
-    (`jobsearch.index.attributes`), all verified with the set."""
+    (`jobsearch.index.attributes`), all verified with the set. `source_rows`: the rows of
+    the corpus when `table` is only its first part (a partial set, see `build_index`)."""
     out_dir = Path(out_dir)
     table = records_table(table)
     vectors = np.asarray(vectors)
@@ -123,7 +125,8 @@ def build_from_arrays(
         try:
             tmp.mkdir()
             _write_set(tmp, vectors, table, version=version, model_id=model_id, shards=shards,
-                       dtype=dtype, fingerprint=fingerprint, members_file=members_file)
+                       dtype=dtype, fingerprint=fingerprint, members_file=members_file,
+                       source_rows=source_rows)
             make_read_only(tmp)
             with root_lock(out_dir):
                 tmp.rename(final)
@@ -139,7 +142,7 @@ def build_from_arrays(
 
 def _write_set(
     tmp: Path, vectors: np.ndarray, table: pa.Table, *, version: str, model_id: str, shards: int,
-    dtype: str, fingerprint: str, members_file: Path | None = None,
+    dtype: str, fingerprint: str, members_file: Path | None = None, source_rows: int | None = None,
 ) -> None:
     from jobsearch.errors import StorageFullError
     from jobsearch.index.attributes import write_attributes
@@ -163,6 +166,7 @@ def _write_set(
             corpus_fingerprint=fingerprint,
             files={VOCAB: sha256_file(vocab_file), **write_sidecars(tmp, table, members_file=members_file),
                    **write_attributes(tmp, vectors, table)},  # refinements (jobsearch.refine)
+            source_rows=source_rows if source_rows is not None and source_rows > table.num_rows else None,
         )
         manifest.write(tmp)
     except OSError as exc:
@@ -198,14 +202,20 @@ def build_index(
     shards: int = 1,
     dtype: str = "float16",
     progress: bool = True,
+    limit: int | None = None,
 ) -> Path:
     """Encode every posting of a corpus (through the embedding cache, so a rebuild of the
-    same corpus does not re-encode) and write, verify and activate a new shard set."""
+    same corpus does not re-encode) and write, verify and activate a new shard set.
+
+    `limit`: only the first `limit` postings, recorded as a partial set (`source_rows`) so
+    searches can say how much of the corpus they cover; the full build that follows reuses
+    their vectors from the cache."""
     from jobsearch.metrics import INDEX_BUILD_DURATION
 
     started = time.perf_counter()
     try:
-        set_dir = _build_index(Path(corpus_dir), Path(out_dir), encoder, shards=shards, dtype=dtype, progress=progress)
+        set_dir = _build_index(Path(corpus_dir), Path(out_dir), encoder, shards=shards, dtype=dtype, progress=progress,
+                               limit=limit)
     except BaseException:
         INDEX_BUILD_DURATION.labels(outcome="failure").observe(time.perf_counter() - started)
         raise
@@ -213,22 +223,27 @@ def build_index(
     return set_dir
 
 
-def _build_index(corpus_dir: Path, out_dir: Path, encoder: Encoder, *, shards: int, dtype: str, progress: bool) -> Path:
+def _build_index(corpus_dir: Path, out_dir: Path, encoder: Encoder, *, shards: int, dtype: str, progress: bool,
+                 limit: int | None) -> Path:
     from jobsearch.corpus.table import MEMBERS_FILE, POSTINGS_FILE, read_postings
     from jobsearch.encode.cache import CachedEncoder
     from jobsearch.encode.text import posting_text
     from jobsearch.home import cache_dir
 
     table = read_postings(Path(corpus_dir))
+    source_rows = table.num_rows
+    if limit is not None and limit < source_rows:
+        table = table.slice(0, max(limit, 1))
     texts = [posting_text(row) for row in table.to_pylist()]
     cached = CachedEncoder(encoder, cache_dir())
     # The cache batches, shows its own progress bar and encodes only texts it has not seen.
     vectors = np.asarray(cached.encode(texts, progress=progress), dtype=np.float32).reshape(len(texts), encoder.dim)
     fingerprint = hashlib.sha256(
-        (sha256_file(Path(corpus_dir) / POSTINGS_FILE) + encoder.model_id).encode()
+        (sha256_file(Path(corpus_dir) / POSTINGS_FILE) + encoder.model_id
+         + (f"/first-{table.num_rows}" if table.num_rows < source_rows else "")).encode()
     ).hexdigest()
     return build_from_arrays(
         out_dir, vectors, table, model_id=encoder.model_id, shards=shards, dtype=dtype,
         corpus_fingerprint=fingerprint, encoder=encoder,  # the raw encoder: the cache would echo itself
-        members_file=Path(corpus_dir) / MEMBERS_FILE,
+        members_file=Path(corpus_dir) / MEMBERS_FILE, source_rows=source_rows,
     )

@@ -99,6 +99,12 @@ class FlatIndex:
         return self._view.live_rows
 
     @property
+    def source_rows(self) -> int | None:
+        """Postings of the corpus when the served set holds only its first part (filling
+        in: `jobsearch demo`), else None."""
+        return self._view.base.manifest.source_rows
+
+    @property
     def set_dir(self) -> Path:
         return self._view.base.path
 

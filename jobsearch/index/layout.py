@@ -71,6 +71,9 @@ class Manifest:
     created: str
     corpus_fingerprint: str
     files: dict[str, str] = field(default_factory=dict)  # set-level files -> sha256
+    # Rows of the corpus this set was cut from, when it holds only its first `rows` (a
+    # partial set served while the rest is encoded: `jobsearch demo`); None: all of it.
+    source_rows: int | None = None
 
     def write(self, set_dir: Path) -> Path:
         path = set_dir / MANIFEST
@@ -114,6 +117,10 @@ class Manifest:
                     and isinstance(s.get("files"), dict)):
                 raise CorruptShardSetError(f"{where}: malformed shard entry {s!r}")
             shards.append(ShardInfo(name=s["name"], rows=s["rows"], files=dict(s["files"])))
+        source_rows = data.get("source_rows")
+        if source_rows is not None and (not isinstance(source_rows, int) or isinstance(source_rows, bool)
+                                        or source_rows < data["rows"]):
+            raise CorruptShardSetError(f"{where}: source_rows {source_rows!r} is not an int >= rows")
         if sum(s.rows for s in shards) != data["rows"]:
             raise CorruptShardSetError(f"{where}: shard rows add up to {sum(s.rows for s in shards)}, manifest says {data['rows']}")
         return cls(**{**data, "shards": shards})

@@ -46,6 +46,9 @@ def search_lines(response: SearchResponse, *, now: datetime | None = None) -> li
             out.append(f"  {rf.label} [{n}]: jobsearch search {rf.query!r}")
     if response.ranking_note:
         out.append(f"note: {response.ranking_note}")
+    if response.searchable:
+        s = response.searchable
+        out.append(f"note: searched {s.indexed:,} of {s.total:,} postings; the rest are still being indexed")
     return out
 
 

@@ -400,7 +400,10 @@
   function statusText(data, shown) {
     const ms = data.timings_ms && data.timings_ms.total;
     const took = typeof ms === "number" ? ` · ${Math.round(ms)} ms` : "";
-    if (shown === 0) return `No matching jobs${took}`;
+    const partial = data.searchable
+      ? ` · searched ${data.searchable.indexed.toLocaleString("en")} of ${data.searchable.total.toLocaleString("en")} postings (the rest are still being indexed)`
+      : "";
+    if (shown === 0) return `No matching jobs${partial}${took}`;
     const total = data.total_matching;
     let text = `${total.toLocaleString("en")} job${total === 1 ? "" : "s"} match your filters`;
     if (data.total_strong !== null && data.total_strong !== undefined) {
@@ -408,7 +411,7 @@
       text += ` · ${about}${data.total_strong.toLocaleString("en")} strong match${data.total_strong === 1 ? "" : "es"}`;
     }
     if (data.ranking_note) text += ` · ${data.ranking_note}`;
-    return `${text} · showing ${shown}${took}`;
+    return `${text}${partial} · showing ${shown}${took}`;
   }
 
   function setLoading(on) {
