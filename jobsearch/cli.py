@@ -131,7 +131,7 @@ def search(
     try:
         # one query: warming buys nothing
         pipeline = open_pipeline(index, corpus, warm=False, ranker=ranker, rank_depth=rank_depth)
-        response = pipeline.search(text, member_id=member, k=k, sort=sort)
+        response = pipeline.search(text, member_id=member, k=k, sort=sort, refinements=True)
     except JobSearchError as exc:
         raise _fail(exc) from exc
     if as_json:

@@ -113,6 +113,7 @@ class SearchPipeline:
         facets: bool = False,
         max_per_company: int = MAX_PER_COMPANY,
         abandoned: Callable[[str], bool] | None = None,
+        refinements: bool = False,
     ) -> SearchResponse:
         """`abandoned(stage)` is asked before each stage; True stops the search there with
         SearchAbandonedError (the HTTP layer says so when the client left or the request's
@@ -120,7 +121,8 @@ class SearchPipeline:
         text = _check_text(text)
         if not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise BadQueryError(f"k must be an integer in 1..{MAX_K}, got {k!r}")
-        page = PageRequest(sort=sort, cursor=cursor, facets=facets, max_per_company=max_per_company)  # type: ignore[arg-type]  # checked in PageRequest
+        page = PageRequest(sort=sort, cursor=cursor, facets=facets, refinements=refinements,
+                           max_per_company=max_per_company)  # type: ignore[arg-type]  # checked in PageRequest
         cache_name = "personalised" if member_id else "anonymous"
         # Keyed by everything that determines the answer: the exact text the parser reads
         # (case kept: "Reading" is a town, "reading" is not), member, k, removals, the page
@@ -226,10 +228,12 @@ class SearchPipeline:
             with _timed("facets", timings):
                 facet_values = facet_counts(self.retriever.view, retrieval_filters, now=index_now,
                                             place_name=self._display_name or str)
-        with _timed("refine", timings):  # the first page carries the chips, like facets
-            refined = suggest(self.retriever, self.engine, text, parsed, retrieval_filters, vector,
-                              member_id=member_id, remove=remove, total=candidates.n_matching,
-                              now=index_now) if offset == 0 else []
+        refined = []
+        if page.refinements and offset == 0:  # asked for, first page only, like facets
+            _checkpoint(abandoned, "refine")
+            with _timed("refine", timings):
+                refined = suggest(self.retriever, self.engine, text, parsed, retrieval_filters, vector,
+                                  member_id=member_id, remove=remove, total=candidates.n_matching, now=index_now)
         timings["total"] = (time.perf_counter() - t0) * 1000
         # Misses only (docs/slo.md): the latency SLI is the cost of real work.
         STAGE_LATENCY.labels(stage="total").observe(timings["total"] / 1000)

@@ -156,7 +156,7 @@ def create_app(
         p = started()
         result = p.search(req.query, member_id=member_id, k=req.k, remove=req.remove, sort=req.sort,
                           cursor=req.cursor, facets=req.facets, max_per_company=req.max_per_company,
-                          abandoned=abandon_at)  # stops between stages once no one waits for it
+                          refinements=req.refinements, abandoned=abandon_at)  # stops between stages once no one waits for it
         response.headers["X-Query-Id"] = query_ids.issue(r.job_id for r in result.results)
         response.headers["X-Model-Version"] = model_version(p)
         return result

@@ -64,6 +64,10 @@ class SearchRequest(ParseRequest):
     )
     cursor: str | None = Field(default=None, max_length=512, description="`next_cursor` of the previous page")
     facets: bool = Field(default=False, description="also count facets over every posting passing the filters")
+    refinements: bool = Field(
+        default=False, description="also suggest chips that narrow the query (first page only; they cost a few "
+        "parses and counts, so ask for them where they are shown)",
+    )
     max_per_company: int = Field(
         default=3, ge=0, le=100, description="at most this many postings of one company per 10 results (0: no cap; "
         "off when the query names a company)"

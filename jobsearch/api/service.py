@@ -36,6 +36,7 @@ class SearchService(Protocol):
         facets: bool = False,
         max_per_company: int = 3,
         abandoned: Callable[[str], bool] | None = None,
+        refinements: bool = False,
     ) -> SearchResponse: ...
 
     def job(self, job_id: str) -> JobDetail: ...

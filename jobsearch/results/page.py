@@ -25,6 +25,7 @@ class PageRequest:
     sort: Sort = "relevance"
     cursor: str | None = None
     facets: bool = False
+    refinements: bool = False  # chips mined at build (jobsearch.refine): first page only
     max_per_company: int = MAX_PER_COMPANY  # per page of 10; 0 = no cap
 
     def __post_init__(self) -> None:

@@ -460,7 +460,7 @@
     setLoading(true);
     const body = { query: state.query, k: PAGE, remove: state.remove, sort: state.sort };
     if (append && state.cursor) body.cursor = state.cursor;
-    else body.facets = true; // facets describe the whole result set: first page only
+    else body.facets = body.refinements = true; // both describe the whole result set: first page only
     if (state.member) body.member_id = state.member;
     try {
       const { data, headers } = await api("/v1/search", body);

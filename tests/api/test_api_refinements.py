@@ -8,7 +8,7 @@ import httpx
 
 
 def _search(client: httpx.Client, query: str, **extra: object) -> dict:
-    r = client.post("/v1/search", json={"query": query, "k": 5, **extra})
+    r = client.post("/v1/search", json={"query": query, "k": 5, "refinements": True, **extra})
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -51,3 +51,11 @@ def test_later_pages_and_empty_answers_carry_no_chips(client: httpx.Client) -> N
     assert first["next_cursor"]
     assert _search(client, "software engineer in Seattle", cursor=first["next_cursor"])["refinements"] == []
     assert _search(client, "software engineer in Seattle paying at least $900,000 a year")["refinements"] == []
+
+
+def test_chips_only_when_asked(client: httpx.Client) -> None:
+    """They cost a few parses and counts: a client that shows none does not pay for them."""
+    r = client.post("/v1/search", json={"query": "software engineer in Seattle", "k": 5})
+    assert r.status_code == 200 and r.json()["refinements"] == []
+    assert "refine" not in r.json()["timings_ms"]
+    assert _search(client, "software engineer in Seattle")["refinements"]
