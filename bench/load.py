@@ -11,6 +11,12 @@ per second, and as a share of the knee's throughput), fast rejections (503 with
 Retry-After) apart from errors and client timeouts, p99 of accepted requests, and the
 recovery time: from the end of the last step's arrivals to the first answered request.
 
+The client shares the machine with the server. `--client-cpus 1 --client-nice 5` pins it
+to a core and lowers its priority so the server's CPU is not what the client measures;
+`--server-pid` adds the server's CPU seconds per step (CPU per answer is comparable across
+runs on a busy machine when latencies are not). The JSON records all of it and the load
+average before and after.
+
 Never part of the test run's pass/fail: numbers depend on the machine and its neighbours.
 """
 
@@ -20,7 +26,9 @@ import argparse
 import asyncio
 import ipaddress
 import json
+import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -31,6 +39,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loopback_http import HTTPFailure, LoopbackClient  # noqa: E402  # bench/loopback_http.py
+from machine import machine_info  # noqa: E402  # bench/machine.py
 
 ROLES = ["software engineer", "data scientist", "nurse", "product manager", "accountant",
          "devops engineer", "marketing manager", "teacher", "data engineer", "UX designer",
@@ -50,6 +62,10 @@ SKILLS = ["Python", "SQL", "Kubernetes", "Excel", "Spark", "Java", "React", "AWS
           "PyTorch", "NLP", "computer vision", "Docker", "Linux", "networking", "security"]
 
 
+# The server's own time for a search, from the answer (no full JSON parse on the client).
+_TOTAL_MS = re.compile(rb'"timings_ms":\{[^}]*"total":([0-9.]+)')
+
+
 @dataclass
 class Step:
     offered_rps: float
@@ -65,7 +81,11 @@ class Step:
     max_ms: float | None = None
     rejected_503: int = 0  # answered 503 by the server (load shedding), counted in `errors` too
     rejected_p99_ms: float | None = None  # how fast those came back
+    pipeline_p50_ms: float | None = None  # the server's own search time (timings_ms.total) of
+    pipeline_p99_ms: float | None = None  # the answered: the rest of p50/p99 is queue + HTTP
     goodput_rps: float = 0.0  # 200s within the SLO (--slo-ms) per second of the step
+    client_cpu_s: float = 0.0  # this process's CPU time during the step
+    server_cpu_s: float | None = None  # the server's (with --server-pid)
 
     @property
     def error_ratio(self) -> float:
@@ -114,7 +134,7 @@ def _pct(sorted_ms: list[float], q: float) -> float | None:
     return round(sorted_ms[idx], 2)
 
 
-async def _recovery(client: httpx.AsyncClient, mix: QueryMix, *, limit_s: float = 60.0) -> float | None:
+async def _recovery(client: LoopbackClient, mix: QueryMix, *, limit_s: float = 60.0) -> float | None:
     """Seconds from now (arrivals just stopped) until a fresh request is answered 200."""
     t0 = time.perf_counter()
     while time.perf_counter() - t0 < limit_s:
@@ -122,16 +142,27 @@ async def _recovery(client: httpx.AsyncClient, mix: QueryMix, *, limit_s: float 
             resp = await client.post("/v1/search", json=mix.next())
             if resp.status_code == 200:
                 return round(time.perf_counter() - t0, 3)
-        except httpx.HTTPError:
+        except (HTTPFailure, OSError, TimeoutError):
             pass
         await asyncio.sleep(0.05)
     return None
 
 
-async def run_step(client: httpx.AsyncClient, mix: QueryMix, rate: float, *, seconds: float,
+def _cpu_s(pid: int | None = None) -> float:
+    """CPU seconds (user + system) of this process, or of `pid` from /proc."""
+    if pid is None:
+        t = os.times()
+        return t.user + t.system
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run_step(client: LoopbackClient, mix: QueryMix, rate: float, *, seconds: float,
                    max_in_flight: int, rng: random.Random, probe: list[float | None] | None = None,
-                   slo_ms: float = 500.0) -> Step:
+                   slo_ms: float = 500.0, server_pid: int | None = None) -> Step:
     step, latencies, tasks = Step(offered_rps=rate), [], []
+    pipeline_ms: list[float] = []
+    cpu0, server0 = _cpu_s(), _cpu_s(server_pid) if server_pid else None
     rejected: list[float] = []
     in_flight = 0
 
@@ -141,15 +172,17 @@ async def run_step(client: httpx.AsyncClient, mix: QueryMix, rate: float, *, sec
         try:
             resp = await client.post("/v1/search", json=body)
             kind = "ok" if resp.status_code == 200 else f"http_{resp.status_code}"
-        except httpx.TimeoutException:
+        except TimeoutError:
             kind = "timeout"
-        except httpx.HTTPError as exc:
+        except (HTTPFailure, OSError) as exc:
             kind = type(exc).__name__
         finally:
             in_flight -= 1
         if kind == "ok":
             step.ok += 1
             latencies.append((time.perf_counter() - t0) * 1000)
+            if (m := _TOTAL_MS.search(resp.content)) is not None:  # a cache hit repeats its miss's
+                pipeline_ms.append(float(m.group(1)))
         else:
             if kind == "http_503":
                 rejected.append((time.perf_counter() - t0) * 1000)
@@ -172,6 +205,9 @@ async def run_step(client: httpx.AsyncClient, mix: QueryMix, rate: float, *, sec
         probe.append(await _recovery(client, mix))
     await asyncio.gather(*tasks)
     step.duration_s = round(time.perf_counter() - start, 3)
+    step.client_cpu_s = round(_cpu_s() - cpu0, 3)
+    if server_pid and server0 is not None:
+        step.server_cpu_s = round(_cpu_s(server_pid) - server0, 3)
     step.throughput_rps = round(step.ok / step.duration_s, 3)
     step.goodput_rps = round(sum(1 for ms in latencies if ms <= slo_ms) / seconds, 3)  # late answers are not good
     step.rejected_503 = len(rejected)
@@ -179,6 +215,8 @@ async def run_step(client: httpx.AsyncClient, mix: QueryMix, rate: float, *, sec
     step.rejected_p99_ms = _pct(rejected, 0.99)
     latencies.sort()
     step.p50_ms, step.p95_ms, step.p99_ms = (_pct(latencies, q) for q in (0.5, 0.95, 0.99))
+    pipeline_ms.sort()
+    step.pipeline_p50_ms, step.pipeline_p99_ms = _pct(pipeline_ms, 0.5), _pct(pipeline_ms, 0.99)
     step.max_ms = round(latencies[-1], 2) if latencies else None
     return step
 
@@ -222,10 +260,11 @@ def find_knee(steps: list[Step], *, slo_ms: float, step_seconds: float) -> dict[
 
 async def run(url: str, rates: list[float], *, step_seconds: float, max_in_flight: int,
               timeout_s: float, seed: int, slo_ms: float, head_share: float = 0.6,
-              stop_past_knee: bool = True, capacity: float | None = None) -> dict[str, Any]:
+              stop_past_knee: bool = True, capacity: float | None = None,
+              server_pid: int | None = None) -> dict[str, Any]:
     rng = random.Random(seed)
-    async with httpx.AsyncClient(base_url=url, timeout=timeout_s,
-                                 limits=httpx.Limits(max_connections=max_in_flight)) as client:
+    started = machine()
+    async with LoopbackClient(url, max_connections=max_in_flight, timeout_s=timeout_s) as client:
         health = (await client.get("/healthz")).json()
         members_resp = await client.get("/v1/members")
         members = [m["member_id"] for m in members_resp.json().get("members", [])] if members_resp.status_code == 200 else []
@@ -238,7 +277,8 @@ async def run(url: str, rates: list[float], *, step_seconds: float, max_in_fligh
         for i, rate in enumerate(rates):
             last = i == len(rates) - 1
             step = await run_step(client, mix, rate, seconds=step_seconds, max_in_flight=max_in_flight, rng=rng,
-                                  probe=recovery if last and not stop_past_knee else None, slo_ms=slo_ms)
+                                  probe=recovery if last and not stop_past_knee else None, slo_ms=slo_ms,
+                                  server_pid=server_pid)
             steps.append(step)
             print(json.dumps({"rate": rate, "ok": step.ok, "p50": step.p50_ms, "p95": step.p95_ms, "p99": step.p99_ms,
                               "throughput": step.throughput_rps, "errors": step.errors, "shed": step.shed}),
@@ -253,7 +293,9 @@ async def run(url: str, rates: list[float], *, step_seconds: float, max_in_fligh
     # Capacity: given (the saturation throughput of an earlier ramp), else the best seen here.
     capacity = capacity or max((s.throughput_rps for s in steps), default=0.0)
     return {
-        "machine": machine(),
+        "machine": started,
+        "loadavg_at_end": [round(x, 2) for x in os.getloadavg()],
+        "client": client_placement(),
         "recovery_s": recovery[0] if recovery else None,
         "searches_computed_after_the_run": computed_after,  # work for clients that gave up
         "capacity_rps": capacity,
@@ -268,7 +310,7 @@ async def run(url: str, rates: list[float], *, step_seconds: float, max_in_fligh
     }
 
 
-async def _searches_computed(client: httpx.AsyncClient) -> float:
+async def _searches_computed(client: LoopbackClient) -> float:
     """Searches the server finished (its total-latency histogram count), from /metrics."""
     text = (await client.get("/metrics")).text
     return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
@@ -276,22 +318,26 @@ async def _searches_computed(client: httpx.AsyncClient) -> float:
 
 
 def machine() -> dict[str, Any]:
-    """CPU model, flags that matter to the kernels, cores and the load average at the start
-    (the machine is shared: a high load average means neighbours took CPU)."""
-    import os
-    import platform
+    """CPU model, SIMD flags, cores and the load average at the start (bench/machine.py; the
+    machine is shared: a high load average means neighbours took CPU)."""
+    return machine_info()
 
-    info: dict[str, Any] = {"cpus": os.cpu_count(), "python": platform.python_version()}
+
+def client_placement() -> dict[str, Any]:
+    """How this load client ran: HTTP client, event loop, CPU affinity and niceness."""
+    loop = type(asyncio.get_running_loop()).__module__.split(".")[0]
+    return {"http": "bench/loopback_http.py", "loop": loop, "cpus": sorted(os.sched_getaffinity(0)),
+            "nice": os.nice(0)}
+
+
+def _event_loop_run(main: Any) -> Any:
+    """asyncio.run, on uvloop where it is installed (a cheaper client loop)."""
     try:
-        text = Path("/proc/cpuinfo").read_text()
-        model = next((ln.split(":", 1)[1].strip() for ln in text.splitlines() if ln.startswith("model name")), None)
-        flags = next((ln.split(":", 1)[1].split() for ln in text.splitlines() if ln.startswith("flags")), [])
-        info["cpu_model"] = model
-        info["cpu_flags"] = sorted(f for f in flags if f.startswith(("avx", "fma", "sse4", "amx")))
-    except OSError:
-        pass
-    info["loadavg_1m_5m_15m"] = list(os.getloadavg())
-    return info
+        import uvloop
+    except ImportError:
+        return asyncio.run(main)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(main)
 
 
 def plot(result: dict[str, Any], path: Path) -> None:
@@ -363,8 +409,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--capacity", type=float, help="searches/s the server sustains (an earlier ramp's best "
                         "throughput): goodput is reported as a share of it")
     parser.add_argument("--no-stop", action="store_true", help="run every step, even past the knee (overload curve)")
+    parser.add_argument("--client-cpus", help="pin this client to these CPUs (e.g. 1 or 0,1)")
+    parser.add_argument("--client-nice", type=int, default=0, help="lower this client's priority by this much")
+    parser.add_argument("--server-pid", type=int, help="the server's process id: report its CPU time per step")
     parser.add_argument("--out", type=Path, default=Path("bench/results/load.json"))
     args = parser.parse_args(argv)
+    if args.client_cpus:
+        try:
+            os.sched_setaffinity(0, {int(c) for c in args.client_cpus.split(",")})
+        except (ValueError, OSError) as exc:
+            parser.error(f"--client-cpus {args.client_cpus!r}: {exc}")
+    if args.client_nice:
+        os.nice(args.client_nice)
     rates = [float(r) for r in args.rates.split(",")]
     if args.knee:
         rates = [round(args.knee * float(m), 2) for m in args.multiples.split(",")]
@@ -377,10 +433,10 @@ def main(argv: list[str] | None = None) -> int:
         proc, args.url = _start_serve()
     try:
         require_loopback(args.url)
-        result = asyncio.run(run(args.url, rates, step_seconds=args.step_seconds, max_in_flight=args.max_in_flight,
+        result = _event_loop_run(run(args.url, rates, step_seconds=args.step_seconds, max_in_flight=args.max_in_flight,
                                  timeout_s=args.timeout, seed=args.seed, slo_ms=args.slo_ms,
                                  head_share=args.head_share, stop_past_knee=not args.no_stop,
-                                 capacity=args.capacity))
+                                 capacity=args.capacity, server_pid=args.server_pid or (proc.pid if proc else None)))
     finally:
         if proc is not None:
             proc.terminate()

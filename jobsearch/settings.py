@@ -99,8 +99,12 @@ class ServeSettings:
     """Searches/parses computing at once; more wait in the queue."""
     max_queue: int = 8
     """Requests waiting for a slot; beyond it: 503 with Retry-After at once."""
-    queue_timeout_s: float = 1.0
-    """Longest wait in the queue (seconds) before a 503."""
+    queue_timeout_s: float = 0.1
+    """Longest wait in the queue (seconds) before a 503 while the queue still empties now
+    and then; a queue non-empty for longer than this is a standing overload."""
+    queue_target_s: float = 0.02
+    """Longest wait in the queue (seconds) during a standing overload; a request predicted
+    to wait longer is answered 503 at once (CoDel-style shedding, docs/api.md)."""
     ranker: bool = False
     """Re-rank with the cross-encoder under <data home>/models/ranker/ when one is installed
     (docs/ranker.md); off or absent: retrieval order."""

@@ -129,7 +129,8 @@ def create_app(
     # Inner to outer: shed load (body already buffered), bound the body, count everything.
     app.add_middleware(LoadShedder, paths=SHED_PATHS, settings=ShedSettings(
         max_in_flight=settings.max_in_flight, max_queue=settings.max_queue,
-        queue_timeout_s=settings.queue_timeout_s, deadline_s=settings.request_deadline_s,
+        queue_timeout_s=settings.queue_timeout_s, queue_target_s=settings.queue_target_s,
+        deadline_s=settings.request_deadline_s,
     ))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, read_timeout_s=settings.body_timeout_s)
     app.add_middleware(RequestMetrics)  # added last = outermost: counts the 413s and 503s too
@@ -149,7 +150,7 @@ def create_app(
         return slot.get()
 
     @app.post("/v1/search", response_model=SearchResponse, responses=ERRORS, tags=["search"])
-    def search(req: SearchRequest, request: Request, response: Response) -> SearchResponse:
+    def search(req: SearchRequest, request: Request) -> Response:
         """Search: strict filters from the text, ranked by meaning. `remove` drops understood
         constraints (the page's chips). Answers carry `X-Query-Id` for feedback."""
         member_id = auth.member_of(request.headers, req.member_id)
@@ -157,9 +158,12 @@ def create_app(
         result = p.search(req.query, member_id=member_id, k=req.k, remove=req.remove, sort=req.sort,
                           cursor=req.cursor, facets=req.facets, max_per_company=req.max_per_company,
                           refinements=req.refinements, abandoned=abandon_at)  # stops between stages once no one waits for it
-        response.headers["X-Query-Id"] = query_ids.issue(r.job_id for r in result.results)
-        response.headers["X-Model-Version"] = model_version(p)
-        return result
+        # Serialised here, in the worker thread: under load the event loop's time answers
+        # requests (and refuses the excess at once) instead of encoding JSON.
+        return Response(result.model_dump_json(by_alias=True), media_type="application/json", headers={
+            "X-Query-Id": query_ids.issue(r.job_id for r in result.results),
+            "X-Model-Version": model_version(p),
+        })
 
     @app.post("/v1/parse", response_model=ParsedQuery, responses=ERRORS, tags=["search"])
     def parse(req: ParseRequest, request: Request) -> ParsedQuery:

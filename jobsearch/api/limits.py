@@ -4,9 +4,12 @@
   or chunked alike; past `max_bytes` the answer is 413 and the connection closes, so at
   most `max_bytes` (plus one network read) is ever held. The whole body must arrive within
   `read_timeout_s` (408 otherwise). The app then parses a body it knows is small.
-- `GuardedH11Protocol` (uvicorn's h11 protocol with a head timeout): a connection must
-  deliver a complete request head within `head_timeout_s` of its first byte (or of
-  connecting), else it gets 408 and is closed; slow-header clients cannot hold sockets.
+- `GuardedHttpToolsProtocol` (uvicorn's httptools protocol with a head timeout and a cap
+  on head bytes; `GuardedH11Protocol` the same over h11 where httptools is missing): a
+  connection must deliver a complete request head within `head_timeout_s` of its first
+  byte (or of connecting), else it gets 408 and is closed; slow-header clients cannot hold
+  sockets. httptools (llhttp, C) parses a request several times faster than h11 (pure
+  Python) on the event loop, which under overload is what answers the 503s.
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # httptools not installed: serve.py falls back to h11
+    HttpToolsProtocol = None  # type: ignore[assignment,misc]
+
 MAX_BODY_BYTES = 64 * 1024
 MAX_POSTING_BYTES = 256 * 1024  # one posting (PUT /v1/postings/{id}); its handler checks this
 MAX_BATCH_BYTES = 16 * 1024 * 1024  # a batch of postings (POST /v1/postings:batch)
@@ -25,6 +33,7 @@ MAX_BATCH_BYTES = 16 * 1024 * 1024  # a batch of postings (POST /v1/postings:bat
 LARGER_BODIES: dict[str, int] = {"/v1/postings": MAX_BATCH_BYTES}
 BODY_TIMEOUT_S = 10.0
 HEAD_TIMEOUT_S = 10.0
+MAX_HEAD_BYTES = 16 * 1024  # request line + headers
 
 
 async def send_json(send: Send, status: int, code: str, detail: str, *, headers: list[tuple[bytes, bytes]] = ()) -> None:  # type: ignore[assignment]
@@ -148,9 +157,95 @@ class GuardedH11Protocol(H11Protocol):
         self._head_timer = None
         if self.cycle is not self._armed_for or self.transport.is_closing():
             return
-        body = json.dumps({"error": "request_timeout", "detail": "request head not received in time", "fields": []})
-        self.transport.write(
-            b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n"
-            + f"content-length: {len(body)}\r\n\r\n{body}".encode()
-        )
-        self.transport.close()
+        _refuse_head(self.transport, 408, "request_timeout", "request head not received in time")
+
+
+def _refuse_head(transport: asyncio.Transport, status: int, code: str, detail: str) -> None:
+    """Answer a request whose head never completed, from the protocol, and close."""
+    reason = {408: "Request Timeout", 431: "Request Header Fields Too Large"}[status]
+    body = json.dumps({"error": code, "detail": detail, "fields": []})
+    transport.write(
+        f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\nconnection: close\r\n".encode()
+        + f"content-length: {len(body)}\r\n\r\n{body}".encode()
+    )
+    transport.close()
+
+
+if HttpToolsProtocol is not None:
+
+    class GuardedHttpToolsProtocol(HttpToolsProtocol):
+        """uvicorn's httptools protocol plus the request-head timeout of
+        `GuardedH11Protocol` and a cap of `max_head_bytes` on the request line and headers
+        (431 beyond). Set both on a subclass before serving (one value per server)."""
+
+        head_timeout_s: float = HEAD_TIMEOUT_S
+        max_head_bytes: int = MAX_HEAD_BYTES
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._head_timer: asyncio.TimerHandle | None = None
+            self._head_bytes = 0
+            self._refused = False  # answered 408/431 from here: ignore whatever else arrives
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()  # a silent connection is closed too
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._head_bytes = 0
+            if self._head_timer is None:
+                self._arm()  # the first byte of the next head on a kept-alive connection
+
+        def on_url(self, url: bytes) -> None:
+            self._count(len(url))
+            super().on_url(url)
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            self._count(len(name) + len(value) + 4)
+            super().on_header(name, value)
+
+        def data_received(self, data: bytes) -> None:
+            if not self._refused:
+                super().data_received(data)
+
+        def on_headers_complete(self) -> None:
+            self._disarm()  # a complete head arrived: this request is under way
+            if not self._refused:
+                super().on_headers_complete()
+
+        def on_body(self, body: bytes) -> None:
+            if not self._refused:
+                super().on_body(body)
+
+        def on_message_complete(self) -> None:
+            if not self._refused:
+                super().on_message_complete()
+
+        def _count(self, n: int) -> None:
+            self._head_bytes += n
+            if self._head_bytes > self.max_head_bytes and not self._refused:
+                self._refuse(431, "headers_too_large", f"request line and headers over {self.max_head_bytes} bytes")
+
+        def _refuse(self, status: int, code: str, detail: str) -> None:
+            self._refused = True
+            self._disarm()
+            if not self.transport.is_closing():
+                _refuse_head(self.transport, status, code, detail)
+
+        def _arm(self) -> None:
+            self._disarm()
+            self._head_timer = self.loop.call_later(self.head_timeout_s, self._head_timed_out)
+
+        def _disarm(self) -> None:
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+                self._head_timer = None
+
+        def _head_timed_out(self) -> None:
+            self._head_timer = None
+            self._refuse(408, "request_timeout", "request head not received in time")

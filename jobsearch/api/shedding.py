@@ -41,8 +41,9 @@ SEARCH_ABANDONED = Counter(
 )
 REQUESTS_SHED = Counter(
     "jobsearch_requests_shed_total",
-    "Requests answered 503 by load shedding before any work: queue_full (at once) or "
-    "queue_wait (no slot within the queue timeout).",
+    "Requests answered 503 by load shedding before any work: queue_full and queue_delay "
+    "(at once: the queue is full, or a standing queue would hold it past the target wait) "
+    "or queue_wait (no slot within the wait allowed).",
     ["reason"],
 )
 
@@ -81,8 +82,11 @@ class ShedSettings:
     """Requests computing at once (searches are CPU-bound: about the cores you give it)."""
     max_queue: int = 8
     """Requests waiting for a slot; beyond it the answer is 503 at once."""
-    queue_timeout_s: float = 1.0
-    """Longest wait in the queue before a 503 (keeps accepted latency near the unloaded)."""
+    queue_timeout_s: float = 0.1
+    """Longest wait for a slot in a burst; and how long after the last 503 the server still
+    counts as overloaded."""
+    queue_target_s: float = 0.02
+    """Longest wait for a slot while overloaded (CoDel's target)."""
     deadline_s: float = 10.0
     """Per-request deadline from arrival; work for an expired request is not started."""
     retry_after_s: int = 1
@@ -90,7 +94,16 @@ class ShedSettings:
 
 
 class LoadShedder:
-    """ASGI middleware bounding concurrency and queueing on `paths`."""
+    """ASGI middleware bounding concurrency and queueing on `paths`.
+
+    The queue is managed by how long requests would wait in it, not only how many wait
+    (after CoDel and "Fail at Scale", ACM Queue 2015). Each arrival's wait is predicted from
+    its place in the queue and the recent service time; one predicted to wait longer than
+    allowed is refused at once, before any of its work starts (a fast 503 is the point: a
+    slow one costs the client as much as an answer). A burst may wait `queue_timeout_s`;
+    once anything was refused in the last `queue_timeout_s` the server is overloaded and
+    the wait allowed drops to `queue_target_s`, so accepted requests keep near-unloaded
+    latency however far the offered load goes past capacity."""
 
     def __init__(self, app: ASGIApp, settings: ShedSettings | None = None, paths: Iterable[str] = ()) -> None:
         self.app = app
@@ -98,7 +111,9 @@ class LoadShedder:
         self.paths = frozenset(paths)
         self.in_flight = 0
         self._waiters: deque[asyncio.Future[None]] = deque()
-        self.shed = 0  # rejected at once (the metrics read these)
+        self._refused_at = float("-inf")  # the last 503 (the overload signal)
+        self._service_s = 0.0  # moving average of admitted requests' time in the app
+        self.shed = 0  # rejected at once
         self.expired = 0  # dropped from the queue: timed out or client gone
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -107,6 +122,12 @@ class LoadShedder:
             return
         s = self.settings
         arrived = time.monotonic()
+        if (why := self._refuse_at_once(arrived)) is not None:
+            self.shed += 1
+            REQUESTS_SHED.labels(reason=why).inc()
+            self._refused_at = arrived
+            await self._overloaded(send, "the server is at capacity; retry shortly")
+            return
         body = await receive()  # BodyLimit's replay of the buffered body: instant
         gone = asyncio.Event()
         watcher = asyncio.ensure_future(_watch_disconnect(receive, gone))
@@ -114,27 +135,47 @@ class LoadShedder:
             if not await self._admit(arrived, gone, send):
                 return
             token = _DEADLINE.set((arrived + s.deadline_s, gone))
+            started = time.monotonic()
             try:
                 await self.app(scope, _app_receive(body, gone), send)
             finally:
                 _DEADLINE.reset(token)
+                took = time.monotonic() - started
+                self._service_s = took if not self._service_s else self._service_s + 0.1 * (took - self._service_s)
                 self._release()
         finally:
             watcher.cancel()
+
+    def overloaded(self, now: float) -> bool:
+        """Something was refused within the last `queue_timeout_s`."""
+        return now - self._refused_at < self.settings.queue_timeout_s
+
+    def longest_wait(self, now: float) -> float:
+        s = self.settings
+        return s.queue_target_s if self.overloaded(now) else s.queue_timeout_s
+
+    def _refuse_at_once(self, now: float) -> str | None:
+        """Why a request arriving now gets a 503 without waiting, or None."""
+        s = self.settings
+        if self.in_flight < s.max_in_flight and not self._waiters:
+            return None
+        if len(self._waiters) >= s.max_queue:
+            return "queue_full"
+        # Slots free up about every service time / max_in_flight, in queue order.
+        predicted = (len(self._waiters) + 1) * self._service_s / s.max_in_flight
+        if predicted > self.longest_wait(now):
+            return "queue_delay"
+        return None
 
     async def _admit(self, arrived: float, gone: asyncio.Event, send: Send) -> bool:
         s = self.settings
         if self.in_flight < s.max_in_flight and not self._waiters:
             self.in_flight += 1
             return True
-        if len(self._waiters) >= s.max_queue:
-            self.shed += 1
-            REQUESTS_SHED.labels(reason="queue_full").inc()
-            await self._overloaded(send, "the server is at capacity; retry shortly")
-            return False
         slot: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        now = time.monotonic()
         self._waiters.append(slot)
-        wait = min(s.queue_timeout_s, s.deadline_s - (time.monotonic() - arrived))
+        wait = min(self.longest_wait(now), s.deadline_s - (now - arrived))
         gone_wait: asyncio.Future[Any] = asyncio.ensure_future(gone.wait())
         try:
             done, _ = await asyncio.wait({slot, gone_wait}, timeout=max(0.0, wait), return_when=asyncio.FIRST_COMPLETED)
@@ -157,7 +198,8 @@ class LoadShedder:
             SEARCH_ABANDONED.labels(stage="queue", reason="client_gone").inc()
         else:
             REQUESTS_SHED.labels(reason="queue_wait").inc()
-            await self._overloaded(send, f"no capacity within {wait:.1f} s; retry shortly")
+            self._refused_at = time.monotonic()
+            await self._overloaded(send, f"no capacity within {wait:.2f} s; retry shortly")
         return False
 
     def _release(self) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from fastapi import FastAPI, Request
+from prometheus_client import REGISTRY
 
 from jobsearch.api.limits import BodyLimit
 from jobsearch.api.shedding import LoadShedder, ShedSettings
@@ -44,7 +45,8 @@ def slow_app(settings: ServeSettings, handler: Handler) -> FastAPI:
 
     app.add_middleware(LoadShedder, paths=("/v1/search",), settings=ShedSettings(
         max_in_flight=settings.max_in_flight, max_queue=settings.max_queue,
-        queue_timeout_s=settings.queue_timeout_s, deadline_s=settings.request_deadline_s))
+        queue_timeout_s=settings.queue_timeout_s, queue_target_s=settings.queue_target_s,
+        deadline_s=settings.request_deadline_s))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, read_timeout_s=settings.body_timeout_s)
     return app
 
@@ -131,6 +133,32 @@ def test_a_slow_request_head_times_out(served: tuple[str, Handler]) -> None:
     assert waited < 5  # the 0.5 s head timeout, not forever
 
 
+def test_a_kept_alive_connection_must_send_its_next_head_in_time(served: tuple[str, Handler]) -> None:
+    url, _ = served
+    s = _connect(url)
+    s.sendall(b"GET /nothing HTTP/1.1\r\nHost: t\r\n\r\n")
+    assert _read_status(s) == 404  # the first request is answered; the connection stays open
+    s.sendall(b"GET /nothing HTTP/1.1\r\nHost: t\r\n")  # the next head never completes
+    t0 = time.monotonic()
+    data = b""
+    while b"408" not in data and time.monotonic() - t0 < 5:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    assert b"HTTP/1.1 408" in data and time.monotonic() - t0 < 5
+
+
+def test_an_oversized_request_head_is_refused(served: tuple[str, Handler]) -> None:
+    url, handler = served
+    s = _connect(url)
+    s.sendall(b"POST /v1/search HTTP/1.1\r\nHost: t\r\n" + b"X-Pad: " + b"p" * (20 * 1024) + b"\r\n\r\n")
+    assert _read_status(s) == 431  # and the connection is closed
+    s.close()
+    assert handler.started == 0
+
+
 def test_a_silent_connection_is_closed(served: tuple[str, Handler]) -> None:
     url, _ = served
     s = _connect(url)
@@ -186,3 +214,48 @@ def test_a_queued_request_whose_client_left_is_never_run(served: tuple[str, Hand
     time.sleep(0.1)
     assert httpx.post(f"{url}/v1/search", json={}, timeout=10).status_code == 200
     assert handler.started == 2  # the first and the last: the abandoned one cost nothing
+
+
+@pytest.fixture()
+def learned() -> Iterator[tuple[str, Handler]]:
+    """One slot; a burst may wait 1.1 s, an overloaded queue 0.05 s; the shedder has seen
+    two requests, so it knows a request takes WORK_S."""
+    settings = ServeSettings(max_in_flight=1, max_queue=8, queue_timeout_s=1.1, queue_target_s=0.05)
+    handler = Handler()
+    with serve_in_background(slow_app(settings, handler)) as url:
+        for _ in range(2):
+            assert httpx.post(f"{url}/v1/search", json={}, timeout=10).status_code == 200
+        yield url, handler
+
+
+def test_requests_that_would_wait_too_long_are_refused_at_once(learned: tuple[str, Handler]) -> None:
+    """8 at once on one slot: one runs, the three whose predicted wait (0.3, 0.6, 0.9 s)
+    fits the burst allowance queue, and the other four get their 503 at once, not after
+    waiting. Refusing made the server overloaded: another request arriving now while the
+    slot is busy is refused at once too, though the queue has room. Once the burst has
+    drained, a request is served at once."""
+    url, _ = learned
+    before = REGISTRY.get_sample_value("jobsearch_requests_shed_total", {"reason": "queue_delay"}) or 0.0
+
+    async def burst() -> tuple[list[tuple[int, float]], tuple[int, float]]:
+        async with httpx.AsyncClient(timeout=10, limits=httpx.Limits(max_connections=20)) as client:
+            async def one(delay: float = 0.0) -> tuple[int, float]:
+                await asyncio.sleep(delay)
+                t0 = time.monotonic()
+                r = await client.post(f"{url}/v1/search", json={})
+                return r.status_code, time.monotonic() - t0
+
+            *first, late = await asyncio.gather(*(one() for _ in range(8)), one(delay=WORK_S * 1.5))
+            return first, late
+
+    first, late = asyncio.run(burst())
+    ok = [t for code, t in first if code == 200]
+    refused = [t for code, t in first if code == 503]
+    assert len(ok) == 4 and len(refused) == 4, first
+    assert max(refused) < WORK_S / 2, refused  # at once: none waited for the slot
+    assert late[0] == 503 and late[1] < WORK_S / 2, late  # overloaded: the target wait applies
+    assert (REGISTRY.get_sample_value("jobsearch_requests_shed_total", {"reason": "queue_delay"}) or 0) >= before + 5
+    time.sleep(0.2)
+    t0 = time.monotonic()
+    assert httpx.post(f"{url}/v1/search", json={}, timeout=10).status_code == 200
+    assert time.monotonic() - t0 < 2 * WORK_S
