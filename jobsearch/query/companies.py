@@ -67,13 +67,16 @@ class CompanyMatcher:
         self.max_words = max((len(k.split()) for k in self.by_key), default=0)
         self.words = frozenset(w for key in self.by_key for w in key.split())  # never "corrected"
         self.known: dict[str, str] = {}
+        # Well-known employers the index has postings from: named without a cue ("siemens
+        # engineering jobs", "amazon warehouse jobs") they are asked for, as absent ones are.
+        self.famous: dict[str, str] = {}
         ix = place_index()
         for name in KNOWN_EMPLOYERS:
             key = company_key(name)
             # A place name stays a place ("Randstad" is the Dutch metro before the agency).
-            if key and key not in self.by_key and key not in ix.metros and key not in ix.countries:
-                self.known[key] = name
-        self.known_words = max(len(k.split()) for k in self.known) if self.known else 0
+            if key and key not in ix.metros and key not in ix.countries:
+                (self.famous if key in self.by_key else self.known)[key] = name
+        self.known_words = max((len(k.split()) for k in (*self.known, *self.famous)), default=0)
         # Did-you-mean over the index's own names (whole keys, two edits at most).
         self.speller = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         for key in self.by_key:
@@ -143,7 +146,12 @@ class CompanyMatcher:
                 continue
             n, name = hit
             span = q.span(toks[i][0], toks[i + n - 1][1])
-            self._report(q, draft, name, include=True, span=span)
+            key = company_key(name)
+            if key in self.famous:
+                found = self.by_key[key]
+                draft.add_values("company_ids", [c.id for c in found], label=f"At {found[0].name}", span=span)
+            else:
+                self._report(q, draft, name, include=True, span=span)
             q.consume(toks[i][0], toks[i + n - 1][1])
             i += n
 
@@ -153,7 +161,7 @@ class CompanyMatcher:
             if any(not re.fullmatch(r"[\s.,'’&-]*", q.s[a[1] : b[0]]) for a, b in zip(words, words[1:], strict=False)):
                 continue
             key = company_key(" ".join(w[2] for w in words))
-            if key not in self.known:
+            if key not in self.known and (cued or key not in self.famous):
                 continue
             raw = q.original[words[0][0] : words[-1][1]]
             if not cued:
@@ -163,7 +171,7 @@ class CompanyMatcher:
                     return None
                 if key in AMBIGUOUS and words[0][0] == 0 and not any(c.isupper() for c in raw[1:]):
                     return None  # "Target ..." opening a sentence: likely the word
-            return n, self.known[key]
+            return n, self.known.get(key) or self.famous[key]
         return None
 
     def _capitalised(self, q: QueryText, toks: list, i: int) -> tuple[int, str] | None:

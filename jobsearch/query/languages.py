@@ -14,6 +14,9 @@ from jobsearch.query.text import fold
 from jobsearch.taxonomy.translations import GRAMMAR, TERMS
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+# Japanese pay: 年収400万円以上 (a year, 万 = 10,000), 月給25万円, 時給1200円, 日給1万円; 以上 "or more".
+_JA_PAY = re.compile(r"(年収|月給|月収|時給|日給)?\s*(\d[\d,]*(?:\.\d+)?)\s*(万)?\s*円\s*(以上|から|~|〜)?")
+_JA_PERIOD = {"年収": "a year", "月給": "a month", "月収": "a month", "時給": "per hour", "日給": "per day"}
 
 
 _WORDS = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -55,14 +58,22 @@ def detect(text: str) -> str | None:
     folded = fold(text)
     words = set(_WORDS.findall(folded))
     padded = f" {' '.join(_WORDS.findall(folded))} "
-    best, hits = None, 0
+    best, hits = None, (0, 0)
     for code, lang in languages().items():
         if code == "ja":
             continue
         n = sum(len(w) for w in words & lang.words) + sum(len(p) for p in lang.phrases if f" {p} " in padded)
-        if n > hits:
-            best, hits = code, n
+        # A word two languages share ("ingenieur": de, fr) is settled by the rest of the
+        # query in either's grammar ("stage ingénieur Bordeaux" is French).
+        score = (n, sum(len(w) for w in words & grammar_words(code)) if n else 0)
+        if score > hits:
+            best, hits = code, score
     return best
+
+
+@lru_cache(maxsize=16)
+def grammar_words(code: str) -> frozenset[str]:
+    return frozenset(fold(k) for k in GRAMMAR.get(code, {}) if _WORDS.fullmatch(fold(k)))
 
 
 def to_english(text: str) -> tuple[str, str | None]:
@@ -71,6 +82,8 @@ def to_english(text: str) -> tuple[str, str | None]:
     if code is None:
         return text, None
     lang = languages()[code]
+    if code == "ja":
+        text = _JA_PAY.sub(_ja_pay, text)
     folded = fold(text)
     parts: list[str] = []
     pos = 0
@@ -83,3 +96,10 @@ def to_english(text: str) -> tuple[str, str | None]:
         pos = m.end()
     parts.append(text[pos:])
     return " ".join("".join(parts).split()), code
+
+
+def _ja_pay(m: re.Match[str]) -> str:
+    amount = float(m.group(2).replace(",", "")) * (10_000 if m.group(3) else 1)
+    period = _JA_PERIOD.get(m.group(1) or "", "")
+    floor = "at least " if m.group(1) or m.group(4) else ""
+    return f" {floor}{amount:.0f} JPY {period} "

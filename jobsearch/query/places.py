@@ -26,6 +26,14 @@ MILES_KM = 1.609344
 # Lower-case single-word city names need at least this population to count on their own.
 BARE_MIN_POPULATION = 100_000
 BARE_ALTERNATE_POPULATION = 1_000_000  # a bare alternate name must be a big city's
+# Where each of the eight languages (`jobsearch.query.languages`) is the local one.
+LANGUAGE_COUNTRIES: dict[str, frozenset[str]] = {
+    "de": frozenset(["DE", "AT", "CH", "LI", "LU"]), "fr": frozenset(["FR", "BE", "CH", "LU", "MC", "CA"]),
+    "es": frozenset(["ES", "MX", "AR", "CO", "CL", "PE", "VE", "EC", "GT", "CU", "BO", "DO", "HN", "PY", "SV", "NI",
+                     "CR", "PA", "UY", "PR"]),
+    "pt": frozenset(["PT", "BR", "AO", "MZ"]), "it": frozenset(["IT", "CH", "SM"]), "nl": frozenset(["NL", "BE"]),
+    "pl": frozenset(["PL"]), "ja": frozenset(["JP"]),
+}
 PREPOSITIONS = {"in": "in", "near": "near", "around": "near", "nearby": "near",
                 "not": "exclude", "except": "exclude", "excluding": "exclude", "outside": "outside"}
 EXCLUDING = ("exclude", "outside")
@@ -67,9 +75,14 @@ class PlaceOutcome:
 
 
 class PlaceParser:
-    def __init__(self, index: PlaceIndex, *, member_country: str | None = None) -> None:
+    def __init__(self, index: PlaceIndex, *, member_country: str | None = None, member_city: City | None = None,
+                 language: str | None = None) -> None:
         self.ix = index
-        self.member_country = member_country
+        self.member_country = member_country or (member_city.country_code if member_city else None)
+        self.member_city = member_city
+        # Countries where the query's language is spoken: there a city's own name
+        # ("Torino", "Napoli", "Lisboa") is its name, not a foreign alternate.
+        self.home_countries = LANGUAGE_COUNTRIES.get(language or "", frozenset())
 
     def parse(self, q: QueryText, draft: Draft) -> PlaceOutcome:
         out = PlaceOutcome()
@@ -252,7 +265,8 @@ class PlaceParser:
         if key in GUARD:
             return False
         if f.kind == "country" and len(key) <= 3:
-            return q.original[start : toks[f.end_tok - 1][1]].isupper()
+            # "uk", "usa", "uae" in lower case too; "us" is a word
+            return q.original[start : toks[f.end_tok - 1][1]].isupper() or (len(key) > 1 and not is_english(key))
         if f.kind in ("metro", "state", "country"):
             return len(key) > 3 or q.original[start : toks[f.end_tok - 1][1]].isupper()
         best = f.hits[0]
@@ -263,6 +277,8 @@ class PlaceParser:
         # where the query is not capitalised throughout ("Roles Matching My Profile").
         accented = q.original[start:end].lower() != q.s[start:end]
         lower_ok = q.original[start:end].islower() and english_count(key) < COMMON_WORD_COUNT
+        if best.city.country_code in self.home_countries and (capital or accented) and not shouted:
+            return best.city.population >= BARE_MIN_POPULATION
         return ((capital and not shouted) or accented or lower_ok) and len(key) >= 4 \
             and best.city.population >= BARE_ALTERNATE_POPULATION
 
@@ -297,7 +313,7 @@ class PlaceParser:
             tests.append(lambda c: c.country_code == "CA" and c.admin1_code == CA_PROVINCES[key])
         if key in GB_NATIONS:
             tests.append(lambda c: c.country_code == "GB" and c.admin1_code == GB_NATIONS[key])
-        if key in ix.countries and (len(key) > 2 or comma or raw.isupper()):
+        if key in ix.countries and (len(key) > 2 or comma or raw.isupper() or not is_english(key)):  # "cambridge uk"
             tests.append(lambda c: c.country_code == ix.countries[key])
         if len(key) == 2 and comma and key.upper() in ix.g.countries:
             tests.append(lambda c: c.country_code == key.upper())
@@ -385,6 +401,10 @@ class PlaceParser:
     def _choose(self, hits: list[CityHit], *, qualified: bool) -> City:
         if not qualified and self.member_country:
             local = [h for h in hits if h.city.country_code == self.member_country]
+            home = self.member_city
+            # the one in the member's own state ("portland" for a member in Maine)
+            if home is not None and home.admin1_code:
+                local = [h for h in local if h.city.admin1_code == home.admin1_code] or local
             if local:
                 return local[0].city
         return hits[0].city
