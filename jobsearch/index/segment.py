@@ -26,6 +26,10 @@ from jobsearch.schema import Filters
 
 # From this many queries in one call a BLAS matmul per row block beats the fused kernel.
 BLAS_FROM = 128
+# Below this many rows the per-query kernel finishes a big batch (256 queries x 1,500 rows:
+# milliseconds) before torch, which the BLAS path uses, has even imported (~2 s); an index
+# build verifies a new set with such a batch.
+BLAS_MIN_ROWS = 50_000
 
 
 FP16_GATHER_MAX = 32_768  # int8 segments gather up to this many rows from their fp16 copy
@@ -155,7 +159,7 @@ class Segment:
             # (one pass, no quantise + re-score + proof; 1% of 1M: 0.8 vs 1.4 ms). Many
             # rows: int8 reads half the bytes (10% of 1M: 8 vs 16 ms).
             return kernels.scan_topk(self.fp16, queries, k, mask=p.mask, rows=p.rows)
-        if queries.shape[0] >= BLAS_FROM:
+        if queries.shape[0] >= BLAS_FROM and self.rows >= BLAS_MIN_ROWS:
             return kernels.scan_topk_blas(self.vectors, queries, k, mask=p.mask, rows=p.rows)
         return kernels.scan_topk(self.vectors, queries, k, mask=p.mask, rows=p.rows)
 

@@ -40,7 +40,7 @@ def test_vectors_stay_close_to_fp32(int8_dir: Path, onnx_encoder: OnnxEncoder, s
     int8 = OnnxEncoder.load(int8_dir)
     a, b = int8.encode(sentences), onnx_encoder.encode(sentences)
     cos = np.sum(a * b, axis=1)
-    assert cos.min() >= MIN_COSINE_INT8 and cos.mean() >= 0.99, cos
+    assert cos.min() >= MIN_COSINE_INT8 and cos.mean() >= 0.985, cos
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-4)
     # similarities between texts (what retrieval ranks by) move by a few hundredths at most
     assert np.abs(a @ a.T - b @ b.T).max() < 0.05
