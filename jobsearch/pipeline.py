@@ -121,8 +121,8 @@ class SearchPipeline:
         text = _check_text(text)
         if not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise BadQueryError(f"k must be an integer in 1..{MAX_K}, got {k!r}")
-        page = PageRequest(sort=sort, cursor=cursor, facets=facets, refinements=refinements,
-                           max_per_company=max_per_company)  # type: ignore[arg-type]  # checked in PageRequest
+        page = PageRequest(sort=sort, cursor=cursor, facets=facets, refinements=refinements,  # type: ignore[arg-type]
+                           max_per_company=max_per_company)  # sort is checked in PageRequest
         cache_name = "personalised" if member_id else "anonymous"
         # Keyed by everything that determines the answer: the exact text the parser reads
         # (case kept: "Reading" is a town, "reading" is not), member, k, removals, the page
@@ -371,10 +371,10 @@ class SearchPipeline:
         )
 
     def _searchable(self) -> Searchable | None:
-        total = getattr(self.retriever, "source_rows", None)  # a retriever without a shard set is whole
-        if total is None:
+        # a retriever without a shard set (remote, a test double) is whole
+        total, indexed = getattr(self.retriever, "source_rows", None), getattr(self.retriever, "rows", None)
+        if total is None or indexed is None:
             return None
-        indexed = self.retriever.rows
         return Searchable(indexed=indexed, total=total) if indexed < total else None
 
     def _empty_reason(self, filters: Filters, parsed: ParsedQuery, now: datetime) -> str:
