@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import heldout_expectations_2
 from heldout_expectations import COMPANIES, MEMBERS, ROWS
 
 from jobsearch.query.engine import RuleQueryEngine
@@ -51,9 +52,13 @@ def expected_filters(spec_in: dict[str, Any], member: Member | None) -> Filters:
     return Filters.model_validate(spec)
 
 
-def rows() -> list[dict[str, Any]]:
+BATCHES = {1: ROWS, 2: heldout_expectations_2.ROWS}
+
+
+def rows(batch: int = 1) -> list[dict[str, Any]]:
+    """Batch 1: the parser's classes were fixed on its failures; batch 2: written after that."""
     return [{"qid": q, "kind": k, "lang": lang, "member": m, "query": text, "spec": spec}
-            for q, k, lang, m, text, spec in ROWS]
+            for q, k, lang, m, text, spec in BATCHES[batch]]
 
 
 def member_of(row: dict[str, Any]) -> Member | None:
