@@ -64,9 +64,9 @@ def run_demo(clone: Path, home: Path, jobs: int, timeout_s: float, wait_full: bo
                     continue
                 if r.status_code == 200 and r.json()["results"]:
                     now = time.perf_counter() - start
-                    searchable = r.json().get("searchable")
-                    first = first or now
-                    if searchable is None:
+                    if first is None:
+                        first, searchable = now, r.json().get("searchable")
+                    if r.json().get("searchable") is None:
                         full = now
                     if full or not wait_full:
                         break
