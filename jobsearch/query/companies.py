@@ -14,12 +14,14 @@ from collections.abc import Sequence
 from symspellpy import SymSpell, Verbosity
 
 from jobsearch.query.draft import Draft
+from jobsearch.query.english import english_count
 from jobsearch.query.gazetteer_index import place_index
 from jobsearch.query.text import QueryText, name_keys
 from jobsearch.query.vocab import GUARD
 from jobsearch.schema import Company, Suggestion
 from jobsearch.taxonomy.known_employers import AMBIGUOUS, KNOWN_EMPLOYERS
 
+FIRST_WORD_MAX_COUNT = 5_000_000  # English-word frequency above which a first word is a word ("general")
 UNKNOWN_PREFIX = "unknown:"  # company_ids value of an employer the index has no postings from
 
 LEGAL_SUFFIXES = frozenset(
@@ -77,6 +79,18 @@ class CompanyMatcher:
             if key and key not in ix.metros and key not in ix.countries:
                 (self.famous if key in self.by_key else self.known)[key] = name
         self.known_words = max((len(k.split()) for k in (*self.known, *self.famous)), default=0)
+        # "at kaiser" (Kaiser Permanente): after a cue, the first word of one company's longer
+        # name, when no other company starts with it and it is not a common English word.
+        starts: dict[str, set[str]] = {}
+        for key, found in self.by_key.items():
+            first = key.split()[0]
+            starts.setdefault(first, set()).update(c.id for c in found)
+        self.by_first: dict[str, list[Company]] = {}
+        for key, found in self.by_key.items():
+            words = key.split()
+            if len(words) > 1 and len(starts[words[0]]) == 1 and len(words[0]) >= 4 and words[0] not in self.by_key \
+                    and english_count(words[0]) < FIRST_WORD_MAX_COUNT and words[0] not in GUARD:
+                self.by_first[words[0]] = found
         # Did-you-mean over the index's own names (whole keys, two edits at most).
         self.speller = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         for key in self.by_key:
@@ -104,6 +118,8 @@ class CompanyMatcher:
                 i += 1
                 continue
             hit = self._longest(q, toks, i) or self._misspelt(q, toks, i, draft)
+            if hit is None and toks[i][2] in self.by_first:
+                hit = 1, self.by_first[toks[i][2]]
             if hit is None:
                 unknown = self._known(q, toks, i, cued=True) or self._capitalised(q, toks, i)
                 if unknown is not None:

@@ -84,6 +84,8 @@ def to_english(text: str) -> tuple[str, str | None]:
     lang = languages()[code]
     if code == "ja":
         text = _JA_PAY.sub(_ja_pay, text)
+        names, pattern = _japanese_cities()
+        text = pattern.sub(lambda m: f" {names[m.group()]} ", text)
     folded = fold(text)
     parts: list[str] = []
     pos = 0
@@ -103,3 +105,20 @@ def _ja_pay(m: re.Match[str]) -> str:
     period = _JA_PERIOD.get(m.group(1) or "", "")
     floor = "at least " if m.group(1) or m.group(4) else ""
     return f" {floor}{amount:.0f} JPY {period} "
+
+
+@lru_cache(maxsize=1)
+def _japanese_cities() -> tuple[dict[str, str], re.Pattern[str]]:
+    """Japanese cities of 100k+ by their names in kanji/kana (the gazetteer's alternate
+    names: 川崎 and 川崎市 -> Kawasaki), the most populous where two share one."""
+    from jobsearch.query.gazetteer_index import place_index
+
+    names: dict[str, tuple[int, str]] = {}
+    for c in place_index().g.cities.values():
+        if c.country_code != "JP" or c.population < 100_000:
+            continue
+        for alt in c.alternate_names:
+            if len(alt) >= 2 and all(_JAPANESE.match(ch) for ch in alt) and names.get(alt, (-1, ""))[0] < c.population:
+                names[alt] = (c.population, c.name)
+    table = {k: v[1] for k, v in names.items()}
+    return table, re.compile("|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)))

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from jobsearch.errors import BadQueryError
 from jobsearch.query.draft import Draft
+from jobsearch.query.english import is_english
 from jobsearch.query.text import QueryText
-from jobsearch.taxonomy.currency import known_currency
+from jobsearch.taxonomy.currency import USD_PER_UNIT, known_currency
 
 SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₪": "ILS"}
 WORDS = {
@@ -23,10 +24,15 @@ WORDS = {
     "rupees": "INR", "sgd": "SGD", "s$": "SGD", "pln": "PLN", "zl": "PLN", "brl": "BRL",
     "mxn": "MXN", "hkd": "HKD", "kr": "kr",
 }
+# Every other ISO code the rate table knows, when it is not an English word ("15000 aed a
+# month", "600000 zar"; not "try", "cop", "ron").
+_MORE = sorted(c.lower() for c in USD_PER_UNIT
+               if c.lower() not in WORDS and c.lower() != "php" and not is_english(c.lower()))  # PHP: the language
+WORDS.update({c: c.upper() for c in _MORE})
 DOLLAR_FAMILY = {"CAD", "AUD", "NZD", "SGD", "HKD", "MXN"}
 SYMBOL_FOR = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
 
-_CUR = r"(?:us\$|c\$|ca\$|a\$|s\$|[$€£¥₹₩₪]|usd|eur|gbp|chf|cad|aud|nzd|sek|nok|dkk|jpy|inr|sgd|pln|brl|mxn|hkd)"
+_CUR = r"(?:us\$|c\$|ca\$|a\$|s\$|[$€£¥₹₩₪]|usd|eur|gbp|chf|cad|aud|nzd|sek|nok|dkk|jpy|inr|sgd|pln|brl|mxn|hkd|" + "|".join(_MORE) + ")"
 _CURWORD = r"(?:swiss\s+francs|dollars?|bucks|euros?|pounds?|quid|francs?|yen|rupees|zl|kr|" + _CUR[3:]
 _NUMBER = r"\d{1,3}(?:[.,\s]\d{3})+(?![\d])|\d+(?:[.,]\d+)?"
 _MULT = r"(?:k|m|mm|thousand|grand|mil|million)\b"

@@ -56,6 +56,8 @@ AREA_WORDS = frozenset(["area", "metro", "region"])
 # "any state", "all 50 states", "nationwide": the whole US (US-only words: "state", CDL).
 ANY_STATE = re.compile(r"\b(?:any|all(?:\s+50)?|every)\s+(?:us\s+|u\.s\.\s+)?states?\b|\bnationwide\b|\bcoast\s+to\s+coast\b")
 _JOINER = re.compile(r"^[\s.'’-]*$")
+_US_AFTER = re.compile(r"[\s-]*(?:based|only)\b")
+_US_BEFORE = re.compile(r"\bremote[\s,(-]*$")
 _RADIUS = re.compile(r"\bwithin\s+(\d{1,4})\s*(km|kms|kilometers|kilometres|mi|miles?)\s+(?:of|from)\s+$")
 _LEAD_WORDS = frozenset(["based", "located", "close", "next", "within", "km", "kms", "mi", "mile", "miles", "kilometers", "kilometres"])
 
@@ -219,7 +221,9 @@ class PlaceParser:
                 return Found("city", i, i + n, key, list(ix.cities[key]))
             if key in ix.countries:
                 return Found("country", i, i + n, ix.countries[key])
-            if key in ix.states and key in ix.cities and ix.cities[key][0].city.population < STATE_OVER_CITY_POPULATION:
+            # a state's name beats a town of that name, and any city's other name ("oklahoma")
+            if key in ix.states and key in ix.cities and (ix.cities[key][0].city.population < STATE_OVER_CITY_POPULATION
+                                                          or not ix.cities[key][0].primary):
                 return Found("state", i, i + n, ix.states[key])
             if key in ix.cities:
                 return Found("city", i, i + n, key, list(ix.cities[key]))
@@ -265,8 +269,14 @@ class PlaceParser:
         if key in GUARD:
             return False
         if f.kind == "country" and len(key) <= 3:
-            # "uk", "usa", "uae" in lower case too; "us" is a word
-            return q.original[start : toks[f.end_tok - 1][1]].isupper() or (len(key) > 1 and not is_english(key))
+            # "uk", "usa", "uae" in lower case too; "us" is a word, but not in "us based",
+            # "us-only", "remote us"
+            if q.original[start:end].isupper():
+                return True
+            if key == "us":
+                low = q.original.lower()  # the cue may be consumed already ("remote")
+                return bool(_US_AFTER.match(low, end) or _US_BEFORE.search(low, 0, start))
+            return len(key) > 1 and not is_english(key)
         if f.kind in ("metro", "state", "country"):
             return len(key) > 3 or q.original[start : toks[f.end_tok - 1][1]].isupper()
         best = f.hits[0]

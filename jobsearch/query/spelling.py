@@ -13,10 +13,12 @@ from functools import lru_cache
 
 from symspellpy import SymSpell, Verbosity
 
-from jobsearch.query.english import english_counts
+from jobsearch.query.english import english_count, english_counts
 from jobsearch.schema import Suggestion
 
 MIN_LENGTH = 5  # shorter words have too many neighbours to correct safely
+RARE_COUNT = 200_000  # an English-list word this rare may be a misspelling the list keeps
+RARE_RATIO = 30  # ... when its correction is this many times as common ("tuscon" 124k, "tucson" 8.1M)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’&+-]*[A-Za-z]|[A-Za-z]")
 _TOKEN = re.compile(r"[a-z]+")
 
@@ -49,9 +51,15 @@ class Correction:
 
 
 class Speller:
-    def __init__(self, *, titles: dict[str, int], places: dict[str, int], known: frozenset[str]) -> None:
+    def __init__(self, *, titles: dict[str, int], places: dict[str, int], known: frozenset[str],
+                 rare: frozenset[str] = frozenset(), place_names: frozenset[str] = frozenset()) -> None:
         self.titles, self.places = _symspell(titles), _symspell(places)
         self.known = known
+        # Known only as rare entries of the English list, which holds common misspellings
+        # ("tuscon"): corrected to a far commoner place with two letters swapped (not "tiler"
+        # -> Tyler, "vegans" -> Vegas: a changed or dropped letter makes another word).
+        self.rare = rare
+        self.place_names = place_names  # one-word names of cities of 100k+ and US states
 
     def correct(self, text: str, *, extra_known: frozenset[str] = frozenset()) -> Correction:
         out = Correction(text)
@@ -69,8 +77,15 @@ class Speller:
                     options=[{"query": _swap(text, word, o), "label": o} for o in options]))
             elif low in ABBREVIATIONS:
                 replacement = ABBREVIATIONS[low]
-            elif word.isalpha() and len(low) >= MIN_LENGTH and low not in self.known and low not in extra_known:
-                replacement = self._closest(low, capitalised=word[:1].isupper() and not text.isupper())
+            elif word.isalpha() and len(low) >= MIN_LENGTH and low not in extra_known \
+                    and (low not in self.known or low in self.rare):
+                if low in self.known:  # a rare list word: only a far commoner place, two letters swapped
+                    replacement = self._closest(low, capitalised=True)
+                    if replacement not in self.place_names or sorted(replacement) != sorted(low) \
+                            or english_count(replacement) < RARE_RATIO * english_count(low):
+                        replacement = None
+                else:
+                    replacement = self._closest(low, capitalised=word[:1].isupper() and not text.isupper())
                 if replacement is not None:
                     if word[:1].isupper():
                         replacement = replacement.capitalize()
@@ -144,7 +159,13 @@ def speller() -> Speller:
             places[w] = max(places.get(w, 0), 1_000_000)
     known = set(english_counts()) | set(titles) | set(places) | FILLER_NOUNS | EDGE_WORDS
     known |= set(place_index().cities)  # every gazetteer name, even small towns
+    vocabulary = set(titles) | set(places) | set(place_index().cities) | FILLER_NOUNS | EDGE_WORDS
     for table in (*TERMS.values(), *GRAMMAR.values()):
         for phrase in table:
-            known.update(_TOKEN.findall(phrase.lower()))
-    return Speller(titles=titles, places=places, known=frozenset(known))
+            words = _TOKEN.findall(phrase.lower())
+            known.update(words)
+            vocabulary.update(words)
+    rare = frozenset(w for w, n in english_counts().items() if n < RARE_COUNT and w not in vocabulary)
+    names = {c.name.lower() for c in g.cities.values() if c.population >= 100_000} | {n.lower() for n in g.us_states.values()}
+    return Speller(titles=titles, places=places, known=frozenset(known), rare=rare,
+                   place_names=frozenset(n for n in names if n.isalpha()))

@@ -116,7 +116,7 @@ TERMS: dict[str, dict[str, str]] = {
         プロジェクトマネージャー = project manager; デザイナー = designer; 教師 = teacher; 介護士 = caregiver; 販売 = sales associate
         リモート可 = remote or hybrid; フルリモート|完全リモート = fully remote; 在宅勤務 = remote; リモート = remote; ハイブリッド = hybrid; 出社 = on-site
         正社員 = permanent; 契約社員 = contract; 派遣 = temporary; アルバイト|パート = part-time; インターン = internship; 新卒 = new grad
-        未経験可|未経験 = no experience; 英語 = English; 求人 = jobs; 仕事 = job; 夜勤 = night shift; 週末|土日 = weekends; 以上 = or more
+        介護|介護職 = caregiver; 未経験可|未経験 = no experience; 英語 = English; 求人 = jobs; 仕事 = job; 夜勤 = night shift; 週末|土日 = weekends; 以上 = or more
         派遣不可|派遣除く|派遣以外 = no staffing agencies; 今週 = this week; 本日|今日 = today; 新着 = new"""),
 }
 

@@ -94,3 +94,47 @@ def test_employment_words(engine) -> None:
     assert got.employment_type == ["part_time"] and sorted(got.seniority) == ["entry", "intern"]
     assert got.location_ids == [BERLIN]
     assert engine.parse("enfermeiro Porto tempo inteiro").filters.employment_type == ["full_time"]
+
+
+# --- found by held-out batch 2 (heldout_expectations_2.py) ----------------------------------
+
+
+@pytest.mark.parametrize(("text", "floor"), [
+    ("engineer johannesburg 600000 zar", (600000, "ZAR", "year")),
+    ("analyst kuala lumpur 8000 myr monthly", (8000, "MYR", "month")),
+])
+def test_every_iso_currency_of_the_rate_table(engine, text: str, floor: tuple) -> None:
+    pay = engine.parse(text).filters.min_salary
+    assert pay is not None and (pay.amount, pay.currency, pay.period) == floor
+
+
+def test_currency_codes_that_are_words_stay_words(engine) -> None:
+    assert engine.parse("senior 90000 php developer").filters.min_salary is None
+
+
+def test_a_state_beats_a_citys_other_name(engine) -> None:
+    got = engine.parse("warehouse work oklahoma").filters.location_ids
+    assert len(got) > 10 and "4544349" in got  # the state's cities, Oklahoma City among them
+
+
+def test_us_as_a_country_only_with_a_cue(engine) -> None:
+    assert engine.parse("us-based remote designer").filters.country_codes == ["US"]
+    assert engine.parse("remote us jobs").filters.country_codes == ["US"]
+    assert engine.parse("tell us about you, remote").filters.country_codes == []
+
+
+def test_a_companys_first_word_after_a_cue(engine) -> None:
+    assert engine.parse("cleaner jobs not at acme").filters.exclude_company_ids == ["co-acme"]
+    assert engine.parse("customer support, work at home").filters.company_ids == []
+
+
+@pytest.mark.parametrize(("text", "city"), [("仙台 看護師", "2111149"), ("千葉市 介護 パート", "2113015")])
+def test_japanese_cities_by_their_kanji(engine, text: str, city: str) -> None:
+    assert engine.parse(text).filters.location_ids == [city]
+
+
+def test_a_place_misspelling_the_word_list_keeps(engine) -> None:
+    got = engine.parse("warehouse jobs in tuscon")  # the English list holds "tuscon" (124k uses)
+    assert got.filters.location_ids == ["5318313"] and got.suggestions[0].kind == "did_you_mean"
+    for text in ("tiler jobs", "amine plant operator", "greeter jobs"):  # rare words, not places
+        assert engine.parse(text).semantic_text == text.replace(" jobs", "")
