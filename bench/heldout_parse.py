@@ -63,8 +63,10 @@ def measure(engine: Any, batch: int) -> dict[str, Any]:
             detail: dict[str, Any] = {"diff": _diff(got, want), "semantic_text": parsed.semantic_text}
         except Exception as exc:  # noqa: BLE001 - a refusal is a wrong answer here, recorded
             ok, detail = False, {"error": f"{type(exc).__name__}: {exc}"}
-        lang = "en" if row["lang"] == "en" else "non_english"
-        for table, key in ((total, "all"), (by_kind, row["kind"]), (by_lang, row["lang"]), (by_lang, lang)):
+        cells = [(total, "all"), (by_kind, row["kind"]), (by_lang, row["lang"])]
+        if row["lang"] != "en":
+            cells.append((by_lang, "non_english"))
+        for table, key in cells:
             table[key][0] += ok
             table[key][1] += 1
         if not ok:

@@ -266,6 +266,9 @@ ROWS: list[tuple[str, str, str, str | None, str, dict[str, object]]] = [
     ("h157", "non_english", "fr", None, "chauffeur livreur Marseille CDD", {"location_ids": [f"city:{MARSEILLE}"], "employment_type": ["temporary"]}),
     # --- Spanish -----------------------------------------------------------------------------------
     ("h158", "non_english", "es", None, "camarero Barcelona media jornada", {"location_ids": [f"city:{BARCELONA}"], "employment_type": ["part_time"]}),
+    # Still failing after the fixes, the expectation kept: Valencia, Venezuela is the larger and the
+    # text names no country; the parser takes it and offers Valencia, Spain as a choice. I read
+    # Spain ("jornada completa" is Spain's usage), which a parser cannot be asked to know.
     ("h159", "non_english", "es", None, "enfermera Valencia jornada completa", {"location_ids": [f"city:{VALENCIA}"], "employment_type": ["full_time"]}),
     ("h160", "non_english", "es", None, "desarrollador frontend teletrabajo", {"workplace": ["remote"]}),
     ("h161", "non_english", "es", None, "contable en Sevilla más de 2000 euros al mes", {"location_ids": [f"city:{SEVILLA}"], "min_salary": (2000, "EUR", "month")}),
@@ -286,6 +289,8 @@ ROWS: list[tuple[str, str, str, str | None, str, dict[str, object]]] = [
     ("h173", "non_english", "nl", None, "vacature verpleegkundige Utrecht parttime", {"location_ids": [f"city:{UTRECHT}"], "employment_type": ["part_time"]}),
     ("h174", "non_english", "nl", None, "software ontwikkelaar Eindhoven hybride", {"location_ids": [f"city:{EINDHOVEN}"], "workplace": ["hybrid"]}),
     ("h175", "non_english", "nl", None, "chauffeur Amsterdam fulltime geen uitzendbureau", {"location_ids": [f"city:{AMSTERDAM}"], "exclude_company_types": ["staffing"], "employment_type": ["full_time"]}),
+    # Still failing, the expectation kept: no word here is distinctively Dutch ("stage" is also
+    # French, Italian and English; "Den Haag" is a place), so the query is read as English.
     ("h176", "non_english", "nl", None, "stage marketing Den Haag", {"location_ids": [f"city:{THE_HAGUE}"], "employment_type": ["internship"]}),
     ("h177", "non_english", "nl", None, "thuiswerken klantenservice", {"workplace": ["remote"]}),
     # --- Polish ------------------------------------------------------------------------------------
