@@ -5,7 +5,7 @@ the learned tagger); a query is fully right when every filter equals the expecte
 other filter is set. Rates per kind and per language, and every failure with the fields that
 differ (got / expected).
 
-    python bench/heldout_parse.py --label before [--batch 1|2] [--models DIR] [--build]
+    python bench/heldout_parse.py --label before [--batch 1|2|3] [--models DIR] [--build]
 
 writes (merges) bench/results/heldout_parse.json under `label`. `--models` is the folder the
 tagger is built in (default: the data home's models); `--build` builds it there when missing
@@ -84,8 +84,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--label", default="after", help="key of this run in the JSON (before / after)")
     ap.add_argument("--models", type=Path, default=None, help="folder the query tagger is built in")
     ap.add_argument("--build", action="store_true", help="build the tagger there when missing")
-    ap.add_argument("--batch", type=int, default=1, choices=(1, 2),
-                    help="1: heldout_expectations.py (the classes were fixed on it); 2: heldout_expectations_2.py")
+    ap.add_argument("--batch", type=int, default=1, choices=(1, 2, 3),
+                    help="1: heldout_expectations.py, 2: heldout_expectations_2.py (the classes were fixed on both), "
+                    "3: heldout_expectations_3.py")
     ap.add_argument("--out", type=Path, default=HERE / "bench" / "results" / "heldout_parse.json")
     args = ap.parse_args(argv)
 
