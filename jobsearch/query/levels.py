@@ -7,6 +7,7 @@ one ("anche part time", "part time ok") limits nothing; "a few hours a week" is 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from jobsearch.query.draft import Draft
 from jobsearch.query.text import QueryText
@@ -96,6 +97,8 @@ def extract_levels(q: QueryText, draft: Draft) -> None:
     q.sub(ALSO_TYPE, lambda m: True)
     q.sub(FEW_HOURS, lambda m: draft.add_values("employment_type", ["part_time"], label="Part-time",
                                                   span=q.span(m.start(), m.end())))
+    q.sub(_lead_role(), lambda m: draft.add_values("seniority", ["lead"], label="Lead / staff / principal",
+                                                    span=q.span(m.start(), m.end())))
     for rules, name in ((SENIORITY, "seniority"), (EMPLOYMENT, "employment_type")):
         for pattern, value, label in rules:
             q.sub(pattern, lambda m, n=name, v=value, lab=label: draft.add_values(
@@ -109,3 +112,19 @@ def extract_levels(q: QueryText, draft: Draft) -> None:
         draft.constraints = [c for c in draft.constraints if c["filter"] != "employment_type"]
         names = ", ".join(t.replace("_", "-") for t in sorted(gone))
         draft.add_values("employment_type", keep, label=f"Not {names}", span=excluded[0][1])
+
+
+@lru_cache(maxsize=1)
+def _lead_role() -> re.Pattern[str]:
+    """"lead" before any posted job title's head noun ("lead carpenter", "lead cashier",
+    "lead nurse"): the level. "lead generation", "lead paint" stay meaning."""
+    from jobsearch.taxonomy.occupations import occupations
+
+    heads: set[str] = set()
+    for occ in occupations():
+        for title in (occ.title, *occ.alternate_titles):
+            words = re.findall(r"[a-z]+", title.lower())
+            if words and len(words[-1]) > 3:
+                heads.add(words[-1].removesuffix("s"))
+    alternatives = "|".join(sorted(heads, key=len, reverse=True))
+    return re.compile(rf"\blead\s+(?=(?:{alternatives})s?\b)")

@@ -73,7 +73,7 @@ TERMS: dict[str, dict[str, str]] = {
         tempo integral = full-time; meio período = part-time; estágio = internship; efetivo|clt = permanent; temporário = temporary
         mais de = over; pelo menos|no mínimo = at least; por mês|mensal = a month; por ano = a year; salário = salary
         turno da noite|noturno = night shift; fim de semana = weekends; sem experiência = entry level; procuro = looking for
-        sem agências|sem agência|sem consultorias|sem intermediários = no staffing agencies; tempo inteiro|a tempo inteiro = full-time
+        sem agências|sem agência|sem consultorias|sem intermediários = no staffing agencies; tempo inteiro|a tempo inteiro = full-time; tempo parcial|a tempo parcial = part-time
         hoje = today; este mês = this month; dias = days"""),
     "it": _table("""
         cuoco|cuoca = cook; cameriere|cameriera = server; sviluppatore|sviluppatrice = developer; programmatore = programmer
@@ -95,7 +95,7 @@ TERMS: dict[str, dict[str, str]] = {
         vast contract|vaste baan = permanent; tijdelijk|uitzendwerk = temporary; minimaal|ten minste = at least; meer dan = over; per maand = a month
         per jaar = a year; per uur = per hour; salaris = salary; ploegendienst = rotating shifts; nachtdienst = night shift; zonder ervaring = entry level
         geen uitzendbureau|geen uitzendbureaus|zonder uitzendbureau|geen bureaus|geen detacheerders = no staffing agencies
-        deze week = this week; vandaag = today; afgelopen = last; dagen = days; geplaatst = posted"""),
+        deeltijds|deeltijd = part-time; voltijds|voltijd = full-time; deze week = this week; vandaag = today; afgelopen = last; dagen = days; geplaatst = posted"""),
     "pl": _table("""
         księgowa|księgowy = accountant; programista|programistka = software developer; inżynier = engineer; pielęgniarka|pielęgniarz = nurse
         kierowca ciężarówki|kierowca c+e = truck driver; kierowca = driver; magazynier = warehouse worker; elektryk = electrician; kucharz|kucharka = cook

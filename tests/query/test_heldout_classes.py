@@ -138,3 +138,23 @@ def test_a_place_misspelling_the_word_list_keeps(engine) -> None:
     assert got.filters.location_ids == ["5318313"] and got.suggestions[0].kind == "did_you_mean"
     for text in ("tiler jobs", "amine plant operator", "greeter jobs"):  # rare words, not places
         assert engine.parse(text).semantic_text == text.replace(" jobs", "")
+
+
+# --- found by held-out batch 3 (heldout_expectations_3.py) ----------------------------------
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("lead cashier", ["lead"]), ("lead electrician night shift", ["lead"]),
+    ("lead generation specialist", []), ("lead paint abatement worker", []),
+])
+def test_lead_before_any_posted_title(engine, text: str, level: list[str]) -> None:
+    assert engine.parse(text).filters.seniority == level
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("cozinheiro Lisboa tempo parcial", "part_time"), ("boekhouder Gent voltijds", "full_time"),
+    ("magazijnmedewerker Antwerpen deeltijds", "part_time"),
+])
+def test_portuguese_and_flemish_hours(engine, text: str, kind: str) -> None:
+    got = engine.parse(text).filters
+    assert got.employment_type == [kind] and len(got.location_ids) == 1
