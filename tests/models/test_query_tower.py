@@ -78,7 +78,9 @@ def test_an_exported_tower_serves_only_its_own_documents(demo_home, tmp_path, ca
     with torch.no_grad():  # a visibly different tower: the first layer's output scaled
         tower.embedder.bert.encoder.layer[0].output.dense.weight.mul_(1.5)
     tower.save(tmp_path / "ckpt")
-    export_retriever(models, source=tmp_path / "ckpt", name=QUERY_MODEL, doc_model_id=docs.model_id, optimize=None)
+    # fp32: the served tower is compared with PyTorch to 2e-4 (int8 would move it ~0.01)
+    export_retriever(models, source=tmp_path / "ckpt", name=QUERY_MODEL, doc_model_id=docs.model_id, optimize=None,
+                     precision="fp32")
     served = query_encoder(models)
     assert served.model_id == docs.model_id  # answers to the documents it pairs with
     text = ["senior data engineer"]
