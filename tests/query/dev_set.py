@@ -8,11 +8,10 @@ import json
 from pathlib import Path
 
 from dev_expectations import EXPECTED
+from heldout_set import expected_filters as expand_spec
 
 from jobsearch.query.engine import RuleQueryEngine
-from jobsearch.query.gazetteer_index import place_index
-from jobsearch.schema import Company, Filters, Member, SalaryFloor
-from jobsearch.taxonomy.metros import metro_ids
+from jobsearch.schema import Company, Filters, Member
 
 DEV = Path(__file__).resolve().parents[3] / "shared" / "relevance" / "judged-dev.jsonl"
 
@@ -37,35 +36,9 @@ def engine_for(rows: list[dict]) -> RuleQueryEngine:
     return RuleQueryEngine(companies=list(companies.values()), members=members)
 
 
-def _places(specs: list[str], member: Member | None) -> list[str]:
-    ix = place_index()
-    out: list[str] = []
-    for spec in specs:
-        kind, _, arg = spec.partition(":")
-        if kind == "city":
-            ids = [arg]
-        elif kind in ("near", "outside"):
-            city = ix.g.cities[member.location_id if arg == "member" and member else arg]  # type: ignore[index]
-            ids = ix.within_km(city, 50.0 if kind == "near" else 30.0)
-        elif kind == "state":
-            ids = list(ix.state_cities(arg))
-        else:
-            ids = list(metro_ids(arg))
-        out.extend(i for i in ids if i not in out)
-    return out
-
-
 def expected_filters(qid: str, member: Member | None) -> Filters:
-    spec = dict(EXPECTED[qid])
-    for name in ("location_ids", "exclude_location_ids"):
-        if name in spec:
-            spec[name] = _places(spec[name], member)  # type: ignore[arg-type]
-    if spec.get("company_ids") == ["member:connections"]:
-        spec["company_ids"] = list(member.connection_company_ids) if member else []
-    if "min_salary" in spec:
-        amount, currency, period = spec["min_salary"]  # type: ignore[misc]
-        spec["min_salary"] = SalaryFloor(amount=amount, currency=currency, period=period)
-    return Filters.model_validate(spec)
+    """The filters `dev_expectations` names for `qid` (the held-out set's spec expansion)."""
+    return expand_spec(EXPECTED[qid], member)
 
 
 def same(a: Filters, b: Filters) -> bool:
