@@ -49,8 +49,10 @@ def _bind(triton: Any, model_dir: Path) -> str:
         results = session.run(out_names, inputs)
         return dict(zip(out_names, results, strict=True))
 
-    # A model without a batch axis (max_batch_size 0) gets each request's tensors whole.
-    infer = batch(infer_whole) if cfg.max_batch_size else _whole(infer_whole)
+    # A model without a batch axis (max_batch_size 0), or one whose config asks for no dynamic
+    # batching (an int8 encoder), gets each request's tensors whole, never merged with others.
+    merge = bool(cfg.max_batch_size) and cfg.HasField("dynamic_batching")
+    infer = batch(infer_whole) if merge else _whole(infer_whole)
 
     def tensors(items: Any) -> list[Any]:
         return [
@@ -63,14 +65,15 @@ def _bind(triton: Any, model_dir: Path) -> str:
     batcher = DynamicBatcher(
         max_queue_delay_microseconds=db.max_queue_delay_microseconds,
         preferred_batch_size=list(db.preferred_batch_size),
-    ) if cfg.max_batch_size else None
+    ) if merge else None
+    # pytriton may still hand several queued requests over at once; `_whole` runs them apart
     triton.bind(
         model_name=cfg.name,
         infer_func=infer,
         inputs=tensors(cfg.input),
         outputs=tensors(cfg.output),
         model_version=int(version.name),
-        config=ModelConfig(max_batch_size=cfg.max_batch_size, batching=batcher is not None,
+        config=ModelConfig(max_batch_size=cfg.max_batch_size, batching=bool(cfg.max_batch_size),
                            batcher=batcher or DynamicBatcher()),
         strict=True,
     )
@@ -78,7 +81,7 @@ def _bind(triton: Any, model_dir: Path) -> str:
 
 
 def _whole(fn: Any) -> Any:
-    """pytriton hands an unbatched model a list of one request's inputs."""
+    """pytriton hands the function a list of requests' inputs: run each on its own."""
 
     def infer(requests: list[dict[str, np.ndarray]]) -> list[dict[str, np.ndarray]]:
         return [fn(**r) for r in requests]

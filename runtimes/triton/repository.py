@@ -44,6 +44,9 @@ class ModelConfig:
     instances: int = 1
     preferred_batch_sizes: tuple[int, ...] = (8, 16, 32)
     max_queue_delay_us: int = 2000
+    # Off for dynamically quantised (int8) graphs: their activations share one scale per
+    # batch, so a request batched with others would get a slightly different answer.
+    dynamic_batching: bool = True
     versions: tuple[int, ...] = field(default_factory=tuple)
 
 
@@ -95,7 +98,8 @@ def render_config(cfg: ModelConfig) -> str:
         # Triton batches only models with a batch axis (max_batch_size > 0).
         *(["dynamic_batching {\n"
            f"  preferred_batch_size: [ {preferred} ]\n"
-           f"  max_queue_delay_microseconds: {cfg.max_queue_delay_us}\n}}"] if cfg.max_batch_size else []),
+           f"  max_queue_delay_microseconds: {cfg.max_queue_delay_us}\n}}"]
+          if cfg.max_batch_size and cfg.dynamic_batching else []),
         f"instance_group [\n  {{\n    count: {cfg.instances}\n    kind: {kind}\n  }}\n]",
     ]
     if cfg.versions:
@@ -138,9 +142,20 @@ def build_model(
         shutil.rmtree(target)
     tmp.rename(target)
     cfg = ModelConfig(name=name, inputs=inputs, outputs=outputs, max_batch_size=max_batch_size,
-                      device=device, instances=instances)
+                      device=device, instances=instances, dynamic_batching=_precision(version_dir) != "int8")
     (model_dir / CONFIG_FILE).write_text(render_config(cfg))
     return model_dir
+
+
+def _precision(version_dir: Path) -> str:
+    """The `precision` an encoder export's manifest records ("fp32" when absent)."""
+    import json
+
+    manifest = version_dir / "manifest.json"
+    try:
+        return str(json.loads(manifest.read_text()).get("precision", "fp32")) if manifest.is_file() else "fp32"
+    except (OSError, ValueError, AttributeError):
+        return "fp32"
 
 
 def model_versions(model_dir: Path) -> list[Path]:
