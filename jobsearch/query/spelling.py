@@ -131,6 +131,16 @@ def _tokens(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def technology_words() -> frozenset[str]:
+    """Names and aliases of programming languages and formats (Pygments' lexer registry, a
+    maintained list): words like "golang" or "kotlin" are no English word and no title, and
+    were "corrected" to places ("golang developer" searched Goyang, Korea)."""
+    from pygments.lexers import get_all_lexers
+
+    return frozenset(w for name, aliases, _, _ in get_all_lexers() for a in (name, *aliases)
+                     for w in _TOKEN.findall(a.lower()) if len(w) >= MIN_LENGTH)
+
+
 def speller() -> Speller:
     """The speller over the packaged vocabularies (built once per process)."""
     from jobsearch.query.gazetteer_index import place_index
@@ -157,7 +167,7 @@ def speller() -> Speller:
                  *(a for m in METROS for a in (m.name, *m.aliases))):
         for w in _tokens(name):
             places[w] = max(places.get(w, 0), 1_000_000)
-    known = set(english_counts()) | set(titles) | set(places) | FILLER_NOUNS | EDGE_WORDS
+    known = set(english_counts()) | set(titles) | set(places) | FILLER_NOUNS | EDGE_WORDS | technology_words()
     known |= set(place_index().cities)  # every gazetteer name, even small towns
     vocabulary = set(titles) | set(places) | set(place_index().cities) | FILLER_NOUNS | EDGE_WORDS
     for table in (*TERMS.values(), *GRAMMAR.values()):

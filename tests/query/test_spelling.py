@@ -55,7 +55,8 @@ def test_pm_is_a_choice(bare: RuleQueryEngine) -> None:
 @pytest.mark.parametrize(
     "text",
     ["explaining complicated tech stuff in plain english", "kubernetes terraform aws", "magazijnmedewerker",
-     "im really good at calming down angry customers on the phone", "forklift"],
+     "im really good at calming down angry customers on the phone", "forklift", "golang developer",
+     "kotlin engineer", "elixir backend developer", "solidity developer"],
 )
 def test_real_words_are_left_alone(bare: RuleQueryEngine, text: str) -> None:
     assert not [s for s in bare.parse(text).suggestions if s.kind == "did_you_mean"]
@@ -65,3 +66,9 @@ def test_index_company_names_are_never_corrected(engine: RuleQueryEngine) -> Non
     parsed = engine.parse("engineer at Globex")
     assert parsed.filters.company_ids == ["co-globex"]
     assert not [s for s in parsed.suggestions if s.kind == "did_you_mean"]
+
+
+def test_programming_languages_are_not_places(bare: RuleQueryEngine) -> None:
+    """"golang" was corrected to Goyang (Korea): a place filter the person never typed."""
+    parsed = bare.parse("golang jobs in berlin")
+    assert parsed.filters.location_ids == ["2950159"] and "golang" in parsed.semantic_text
