@@ -141,6 +141,7 @@ def technology_words() -> frozenset[str]:
                      for w in _TOKEN.findall(a.lower()) if len(w) >= MIN_LENGTH)
 
 
+@lru_cache(maxsize=1)
 def speller() -> Speller:
     """The speller over the packaged vocabularies (built once per process)."""
     from jobsearch.query.gazetteer_index import place_index

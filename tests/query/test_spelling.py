@@ -72,3 +72,11 @@ def test_programming_languages_are_not_places(bare: RuleQueryEngine) -> None:
     """"golang" was corrected to Goyang (Korea): a place filter the person never typed."""
     parsed = bare.parse("golang jobs in berlin")
     assert parsed.filters.location_ids == ["2950159"] and "golang" in parsed.semantic_text
+
+
+def test_the_speller_is_built_once_per_process() -> None:
+    """Building it reads every vocabulary (~seconds): rebuilt per parse, the 10,000-query cache
+    test ran past CI's 90 minutes."""
+    from jobsearch.query.spelling import speller
+
+    assert speller() is speller()
