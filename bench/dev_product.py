@@ -46,8 +46,10 @@ def main() -> None:
     ap.add_argument("--scores", type=Path, required=True)
     ap.add_argument("--fuse", action="append", default=[], metavar="SYSTEM=WEIGHT",
                     help="also rank by SYSTEM + WEIGHT x retrieval cosine (the served ranker's fusion)")
-    ap.add_argument("--calibration", action="append", default=[], metavar="SYSTEM=FILE",
-                    help="grade SYSTEM's scores with this calibration: label checks on what is shown")
+    ap.add_argument("--calibration", action="append", default=[], metavar="SYSTEM=FILE[@SCORES]",
+                    help="grade what SYSTEM shows with this calibration: label checks on what is shown; "
+                         "@SCORES grades another system's scores of the shown postings (the served fusion "
+                         "orders by 'ranker + W x cosine' and labels by the retrieval cosine)")
     ap.add_argument("--out", type=Path, default=HERE / "bench" / "results" / "dev_product.json")
     args = ap.parse_args()
     sys.path.insert(0, str(HERE / "tests" / "query"))
@@ -58,7 +60,11 @@ def main() -> None:
     from jobsearch.filtering import violations
     from jobsearch.rank.calibration import ScoreCalibration
 
-    calibrations = {k: ScoreCalibration.load(Path(v)) for k, _, v in (c.partition("=") for c in args.calibration)}
+    calibrations, graded_scores = {}, {}
+    for spec in args.calibration:
+        name, _, rest = spec.partition("=")
+        path, _, of = rest.partition("@")
+        calibrations[name], graded_scores[name] = ScoreCalibration.load(Path(path)), of or name
 
     rows = load()
     engine = engine_for(rows)
@@ -100,7 +106,7 @@ def main() -> None:
                     answerable += 1
                     first.append(bool(shown) and shown[0] >= 3)
                 if cal is not None and order:
-                    labels, _ = cal.grade(s[order])
+                    labels, _ = cal.grade(np.asarray(scores[row["qid"]][graded_scores[system]])[order])
                     strong = [g for g, lab in zip(shown, labels, strict=True) if lab in ("good", "excellent")]
                     strong_labels += len(strong)
                     strong_right += sum(g >= 3 for g in strong)

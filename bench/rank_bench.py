@@ -36,7 +36,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from machine import machine_info  # noqa: E402
 
-DEPTHS = (50, 100, 200)
+DEPTHS = (20, 50, 100, 200)
 QUERIES = [
     "registered nurse in London posted in the last 3 days", "senior data engineer remote above median pay",
     "part-time nursing in Lyon", "entry level accountant in Toronto", "machine learning engineer jobs in Berlin",
@@ -173,11 +173,14 @@ def end_to_end(args: argparse.Namespace, work: Path, student_dir: Path) -> dict[
     ranker = OnnxRanker.load(student_dir, budget_ms=args.budget_ms, threads=args.threads)
     # Repeats are fine: `now=` bypasses the response cache, so each is a full search.
     queries = [QUERIES[i % len(QUERIES)] for i in range(args.e2e_queries)]
+    from jobsearch.pipeline import RANK_DEPTH
+
+    depth = args.rank_depth or RANK_DEPTH
     out: dict[str, Any] = {"postings": pipeline.retriever.rows if hasattr(pipeline.retriever, "rows") else None,
-                           "document_vectors": vectors, "rank_depth": 100, "budget_ms": args.budget_ms}
+                           "document_vectors": vectors, "rank_depth": depth, "budget_ms": args.budget_ms}
     for label, rk in (("retrieval_only", None), ("with_ranker", ranker)):
         pipeline.ranker = rk
-        pipeline.rank_depth = 100
+        pipeline.rank_depth = depth
         for q in queries[:10]:
             pipeline.search(q, k=20, now=datetime.now(UTC))
         totals, rank_ms, fallbacks = [], [], 0
@@ -221,6 +224,8 @@ def main() -> None:
     ap.add_argument("--e2e-queries", type=int, default=200)
     ap.add_argument("--budget-ms", type=float, default=150.0)
     ap.add_argument("--skip-e2e", action="store_true")
+    ap.add_argument("--rank-depth", type=int, default=None,
+                    help="candidates the ranker re-orders end to end (default: the pipeline's RANK_DEPTH)")
     ap.add_argument("--out", type=Path, default=Path("bench/results/rank_bench.json"))
     args = ap.parse_args()
 

@@ -105,11 +105,12 @@ class ServeSettings:
     queue_target_s: float = 0.02
     """Longest wait in the queue (seconds) during a standing overload; a request predicted
     to wait longer is answered 503 at once (CoDel-style shedding, docs/api.md)."""
-    ranker: bool = False
+    ranker: bool = True
     """Re-rank with the cross-encoder under <data home>/models/ranker/ when one is installed
     (docs/ranker.md); off or absent: retrieval order."""
-    rank_depth: int = 100
-    """How many retrieved candidates the ranker re-scores."""
+    rank_depth: int = 20
+    """How many retrieved candidates the ranker re-scores (pipeline.RANK_DEPTH: what 2 CPU
+    cores score within the ranker's budget)."""
     request_deadline_s: float = 10.0
     """A request not started within this many seconds of arriving is not started at all."""
     max_body_bytes: int = 64 * 1024

@@ -73,6 +73,10 @@ def run(
     index_dir: Annotated[Path | None, typer.Option(help="index folder (default: <home>/index)")] = None,
     queries_path: QueriesOpt = None,
     out: Annotated[Path | None, typer.Option(help="result JSON (default: <home>/eval/runs/<system>-<split>.json); .md beside it")] = None,
+    ranker: Annotated[bool, typer.Option(help="minilm: re-rank with the data home's ranker (no time budget)")] = False,
+    fusion_weight: Annotated[float | None, typer.Option(help="with --ranker: score = logit + W x cosine "
+                                                              "(default: the ranker card's)")] = None,
+    rank_depth: Annotated[int, typer.Option(help="with --ranker: candidates re-ranked")] = 100,
 ) -> None:
     """Run one system over a split and judge it with the policy grader."""
     import torch
@@ -88,7 +92,12 @@ def run(
     qs = qs[:limit] if limit else qs
     grader, table = load_grader(corpus)
     ctx = eval_context(grader, table)
-    result = run_eval(system, build_system(system, ctx, index_dir=index_dir, corpus_dir=corpus), qs, ctx)
+    try:
+        built = build_system(system, ctx, index_dir=index_dir, corpus_dir=corpus, ranker=ranker,
+                             fusion_weight=fusion_weight, rank_depth=rank_depth)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    result = run_eval(system, built, qs, ctx)
     result["split"] = split
     target = out or home.data_home() / "eval" / "runs" / f"{system}-{split}.json"
     js, md = save(result, target)
@@ -284,14 +293,16 @@ def train_retriever(
     typer.echo(f"-> {target}")
 
 
-DEV_SYSTEMS = ("bm25", "retrieval", "served", "cross-encoder")
+DEV_SYSTEMS = ("bm25", "retrieval", "served", "ranker", "cross-encoder")
 
 
 @app.command()
 def dev(
     judged: Annotated[Path | None, typer.Option(help="judged dev set (default: ../shared/relevance/judged-dev.jsonl)")] = None,
     system: Annotated[list[str] | None, typer.Option(help="bm25 | retrieval (the packaged MiniLM, PyTorch) | "
-                                                            "served (the data home's exported encoder, as search uses it) | cross-encoder (needs --checkpoint); repeatable")] = None,
+                                                            "served (the data home's exported encoder, as search uses it) | ranker (the data home's ONNX "
+                                                            "ranker, else the shipped one, on compact texts) | "
+                                                            "cross-encoder (needs --checkpoint); repeatable")] = None,
     checkpoint: Annotated[Path | None, typer.Option(help="a ranker/teacher checkpoint folder (HF, num_labels=1): "
                                                          "scores (query side, compact text) pairs")] = None,
     scores: Annotated[list[Path] | None, typer.Option(help="dev_scores.json(.gz) of a training run: "

@@ -42,12 +42,20 @@ def eval_context(grader: PolicyGrader, table: Any) -> EvalContext:
     return EvalContext(grader=grader, rows=table.to_pylist(), now=grader.now)
 
 
-def build_system(name: str, ctx: EvalContext, *, index_dir: Path | None, corpus_dir: Path) -> System:
-    """minilm: the embedded pipeline (un-tuned MiniLM retriever). bm25: BM25 over the
-    posting text with the query engine's strict filters. bm25-raw: BM25 alone."""
+def build_system(name: str, ctx: EvalContext, *, index_dir: Path | None, corpus_dir: Path,
+                 ranker: bool = False, fusion_weight: float | None = None, rank_depth: int = 100) -> System:
+    """minilm: the embedded pipeline (un-tuned MiniLM retriever; with `ranker` the data
+    home's ranker re-orders the top `rank_depth`, no time budget, `fusion_weight` overriding
+    its card's). bm25: BM25 over the posting text with the query engine's strict filters.
+    bm25-raw: BM25 alone."""
     from jobsearch.pipeline import open_pipeline
+    from jobsearch.rank.onnx_ranker import default_ranker
 
-    pipeline = open_pipeline(index_dir, corpus_dir)
+    pipeline = open_pipeline(index_dir, corpus_dir, rank_depth=rank_depth)
+    if ranker:
+        pipeline.ranker = default_ranker(budget_ms=1e9, fusion_weight=fusion_weight)
+        if pipeline.ranker is None:
+            raise ValueError("--ranker: no ranker is installed under <data home>/models/ranker/")
     jobs = ctx.grader.jobs
 
     def parse(q: SynthQuery) -> dict[str, Any]:

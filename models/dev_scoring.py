@@ -79,6 +79,17 @@ def score_dev(system: str, queries: list[DevQuery], *, checkpoint: Path | None =
             embed_doc, embed_query = default_encoder().encode, query_encoder().encode
         qv = embed_query([sem for _, sem in pairs])
         return {q.qid: embed_doc([posting_text(r) for r in q.postings]) @ v for q, v in zip(queries, qv, strict=True)}
+    if system == "ranker":  # the ONNX ranker exactly as search runs it, without its time budget
+        from jobsearch.rank.compact import compact_texts
+        from jobsearch.rank.onnx_ranker import OnnxRanker, ranker_versions
+        from jobsearch.rank.shipped import SHIPPED_DIR
+
+        from jobsearch.home import models_dir
+
+        versions = ranker_versions(models_dir()) or ranker_versions(SHIPPED_DIR)
+        ranker = OnnxRanker.load(versions[-1], budget_ms=1e9)
+        return {q.qid: ranker.score(side, compact_texts(q.postings)).astype(np.float64)
+                for q, (side, _) in zip(queries, pairs, strict=True)}
     if system == "cross-encoder":
         from jobsearch.models.teacher import CrossEncoderTeacher
         from transformers import AutoModelForSequenceClassification, AutoTokenizer

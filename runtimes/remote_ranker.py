@@ -13,9 +13,9 @@ import numpy as np
 from jobsearch.runtimes.triton.ranker import CANDIDATE_MODEL, PREFIX_MODEL
 from jobsearch.runtimes.v2 import V2Client
 
-from jobsearch.rank.export import CALIBRATION_FILE, TOKENIZER_FILE, RankerManifest
+from jobsearch.rank.export import TOKENIZER_FILE, RankerManifest
 from jobsearch.rank.inputs import PairTokenizer
-from jobsearch.rank.onnx_ranker import DEFAULT_BUDGET_MS, OnnxRanker, load_calibration
+from jobsearch.rank.onnx_ranker import DEFAULT_BUDGET_MS, OnnxRanker, card_options
 
 PREFIX_OUTPUTS = ["prefix_keys", "prefix_values"]
 CANDIDATE_OUTPUTS = ["score"]
@@ -37,12 +37,11 @@ class V2Session:
 def remote_ranker(triton_url: str, version_dir: Path, *, budget_ms: float = DEFAULT_BUDGET_MS,
                   timeout_s: float = 10.0) -> OnnxRanker:
     """A ranker whose graphs run on the Triton at `triton_url` (…/v2/models is appended);
-    tokenizer, model card and calibration come from the ranker version folder."""
+    tokenizer, model card, fusion weight and calibration come from the ranker version folder."""
     card = RankerManifest.read(version_dir)
     base = triton_url.rstrip("/") + "/v2/models"
     tok = PairTokenizer.from_file(Path(version_dir) / TOKENIZER_FILE, prefix_tokens=card.prefix_tokens,
                                   candidate_tokens=card.candidate_tokens)
     prefix: Any = V2Session(f"{base}/{PREFIX_MODEL}", PREFIX_OUTPUTS, timeout_s=timeout_s)
     candidate: Any = V2Session(f"{base}/{CANDIDATE_MODEL}", CANDIDATE_OUTPUTS, timeout_s=timeout_s)
-    return OnnxRanker(prefix, candidate, tok, model_id=card.model_id,
-                      calibration=load_calibration(Path(version_dir) / CALIBRATION_FILE), budget_ms=budget_ms)
+    return OnnxRanker(prefix, candidate, tok, **card_options(Path(version_dir), card), budget_ms=budget_ms)

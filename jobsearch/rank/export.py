@@ -53,6 +53,9 @@ class RankerManifest:
     rebuild: str  # the command that rebuilds this folder
     files: dict[str, str] = field(default_factory=dict)  # name -> sha256
     notes: str = ""
+    # Served score = logit + fusion_weight x retrieval cosine (0: the logit alone). A fused
+    # score has no calibration of its own: grades then come from the retrieval calibration.
+    fusion_weight: float = 0.0
 
     def write(self, folder: Path) -> None:
         (folder / MANIFEST_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n")

@@ -8,6 +8,7 @@ Past its time budget (a timer terminates the graph run in flight) it raises
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Sequence
@@ -47,6 +48,7 @@ class OnnxRanker:
         calibration: MatchCalibration | None = None,
         budget_ms: float = DEFAULT_BUDGET_MS,
         batch: int = BATCH,
+        fusion_weight: float = 0.0,
     ) -> None:
         self.prefix_session = prefix
         self.candidate_session = candidate
@@ -55,12 +57,14 @@ class OnnxRanker:
         self.calibration = calibration
         self.budget_ms = budget_ms
         self.batch = batch
+        self.fusion_weight = fusion_weight
 
     @classmethod
     def load(cls, folder: Path, *, budget_ms: float = DEFAULT_BUDGET_MS, threads: int | None = None,
-             verify: bool = True) -> OnnxRanker:
+             verify: bool = True, fusion_weight: float | None = None) -> OnnxRanker:
         """Open a ranker version folder (see jobsearch.rank.export), checking its files
-        against the model card's sha256 unless `verify` is off."""
+        against the model card's sha256 unless `verify` is off. `fusion_weight` overrides
+        the card's (evaluation of other weights)."""
         from jobsearch.encode.onnx_encoder import make_session
 
         folder = Path(folder)
@@ -73,19 +77,25 @@ class OnnxRanker:
                 raise ModelNotFoundError(f"ranker {folder}: {name} does not match its sha256 in manifest.json")
         tok = PairTokenizer.from_file(folder / TOKENIZER_FILE, prefix_tokens=card.prefix_tokens,
                                       candidate_tokens=card.candidate_tokens)
+        if fusion_weight is not None:
+            card = dataclasses.replace(card, fusion_weight=fusion_weight)
         return cls(
             make_session(folder / PREFIX_FILE, threads=threads),
             make_session(folder / CANDIDATE_FILE, threads=threads),
             tok,
-            model_id=card.model_id,
-            calibration=load_calibration(folder / CALIBRATION_FILE),
+            **card_options(folder, card),
             budget_ms=budget_ms,
         )
 
     def rank(self, query: ParsedQuery, candidates: Candidates, *, member: Member | None = None) -> np.ndarray:
+        """The served score: the cross-encoder's logit, plus `fusion_weight` x the retrieval
+        cosine when the model card fuses them."""
         if candidates.records is None:
             raise RankerUnavailableError("the ranker needs the candidates' records", reason="error")
-        return self.score(query_side(query, member), [record_text(r) for r in candidates.records])
+        logits = self.score(query_side(query, member), [record_text(r) for r in candidates.records])
+        if not self.fusion_weight:
+            return logits
+        return logits + np.float32(self.fusion_weight) * np.asarray(candidates.scores, dtype=np.float32)
 
     def score(self, query_text: str, texts: Sequence[str]) -> np.ndarray:
         """Scores of `texts` (compact texts) for one query side, within the time budget."""
@@ -141,6 +151,14 @@ def _run_options(session: Any) -> Any:
     return ort.RunOptions() if isinstance(session, ort.InferenceSession) else None
 
 
+def card_options(folder: Path, card: RankerManifest) -> dict[str, Any]:
+    """What a ranker version's card sets on an `OnnxRanker`, embedded or remote: model id,
+    fusion weight and calibration (none for a fused score: the pipeline then grades by the
+    retrieval calibration, which the dev set found right more often; docs/ranker.md)."""
+    calibration = None if card.fusion_weight else load_calibration(Path(folder) / CALIBRATION_FILE)
+    return {"model_id": card.model_id, "calibration": calibration, "fusion_weight": card.fusion_weight}
+
+
 def load_calibration(path: Path) -> MatchCalibration | None:
     """The ranker's score calibration (jobsearch.rank.calibration), or None without one."""
     if not path.is_file():
@@ -160,7 +178,7 @@ def ranker_versions(models_dir: Path) -> list[Path]:
 
 
 def default_ranker(models_dir: Path | None = None, *, budget_ms: float = DEFAULT_BUDGET_MS,
-                   threads: int | None = None) -> OnnxRanker | None:
+                   threads: int | None = None, fusion_weight: float | None = None) -> OnnxRanker | None:
     """The newest ranker version in the data home's models folder, or None when there is none
     (the pipeline then answers in retrieval order)."""
     if models_dir is None:
@@ -168,7 +186,8 @@ def default_ranker(models_dir: Path | None = None, *, budget_ms: float = DEFAULT
 
         models_dir = home_models()
     versions = ranker_versions(models_dir)
-    return OnnxRanker.load(versions[-1], budget_ms=budget_ms, threads=threads) if versions else None
+    return (OnnxRanker.load(versions[-1], budget_ms=budget_ms, threads=threads, fusion_weight=fusion_weight)
+            if versions else None)
 
 
 def retrieval_calibration(models_dir: Path | None = None) -> MatchCalibration | None:

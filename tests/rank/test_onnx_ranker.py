@@ -116,3 +116,36 @@ def test_a_run_in_flight_is_cut_at_the_budget(tiny_ranker_int8: Path) -> None:
     assert err.value.reason == "timeout"
     ranker.budget_ms = 60_000  # the same ranker still answers with time to do so
     assert ranker.score(QUERY, texts[:3]).shape == (3,)
+
+
+def test_a_fused_card_orders_by_logit_plus_cosine_and_labels_by_retrieval(pipeline, tiny_ranker_int8: Path,
+                                                                           tmp_path: Path) -> None:  # noqa: ANN001
+    """fusion_weight on the model card: served score = logit + W x cosine; the fused score has
+    no calibration of its own, so every label comes from the retrieval calibration."""
+    import json
+
+    from jobsearch.pipeline import SearchPipeline
+    from jobsearch.query.relative_pay import for_retrieval
+    from jobsearch.rank.calibration import ScoreCalibration
+
+    fused_dir = tmp_path / "ranker" / "1"
+    shutil.copytree(tiny_ranker_int8, fused_dir)
+    card = json.loads((fused_dir / "manifest.json").read_text())
+    (fused_dir / "manifest.json").write_text(json.dumps({**card, "fusion_weight": 40.0}))
+    plain, fused = OnnxRanker.load(tiny_ranker_int8, budget_ms=60_000), OnnxRanker.load(fused_dir, budget_ms=60_000)
+    assert fused.fusion_weight == 40.0 and fused.calibration is None
+
+    parsed = pipeline.engine.parse(QUERY, None)
+    vec = pipeline.encoder.encode([parsed.semantic_text or QUERY])
+    cands = pipeline.retriever.search(np.asarray(vec, np.float32), for_retrieval(parsed.filters), 30,
+                                      with_records=True)[0]
+    np.testing.assert_allclose(fused.rank(parsed, cands), plain.rank(parsed, cands) + 40.0 * cands.scores, rtol=1e-5)
+
+    cosine_cal = ScoreCalibration([0.1, 0.3, 0.5], [0.1, 0.5], [0.0, 1.0], scale="retrieval-cosine")
+    search = SearchPipeline(pipeline.engine, pipeline.encoder, pipeline.retriever, fused, rank_depth=30,
+                            members=pipeline.members, calibration=cosine_cal)
+    response = search.search(QUERY, k=10)
+    assert response.ranked_by == "ranker"
+    by_id = dict(zip(cands.job_ids, cands.scores, strict=True))
+    for r in response.results:
+        assert r.match == cosine_cal.grade(np.array([by_id[r.job_id]]))[0][0]
